@@ -1,0 +1,1 @@
+"""Command-line interface of purenet (placeholder until the training CLI lands)."""

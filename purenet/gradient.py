@@ -1,0 +1,88 @@
+"""Numerical differentiation and gradient descent (book sections 4.3 and 4.4).
+
+The derivative of f at x is the slope of f over a tiny step h. The central
+difference (f(x + h) - f(x - h)) / 2h is accurate to O(h^2), far better than
+the forward difference. The gradient (기울기) is that slope taken along every
+coordinate in turn; it points where f grows fastest, so stepping against it
+(경사법, gradient descent) walks downhill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from purenet.matrix import Matrix, Vector, shape
+
+H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
+
+
+def numerical_diff(f: Callable[[float], float], x: float) -> float:
+    """Return (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    return (f(x + H) - f(x - H)) / (2 * H)
+
+
+def _check_floats(x: object) -> tuple[int, ...]:
+    s = shape(x, "x")
+    rows = [x] if len(s) == 1 else x
+    for row in rows:  # type: ignore[union-attr]
+        if any(type(v) is not float for v in row):
+            # x[i] + h on an int is fine in Python, but NumPy's int arrays
+            # truncate it to x[i]: refuse ints in both packages alike.
+            raise TypeError("numerical_gradient needs x of floats, got int values: "
+                            "convert them first, e.g. [float(v) for v in x]")
+    return s
+
+
+def numerical_gradient(f: Callable[[Vector | Matrix], float], x: Vector | Matrix) -> Vector | Matrix:
+    """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
+
+    x is a vector or a matrix of floats. Each entry is nudged in place by +h and
+    -h while f(x) is evaluated, then put back exactly as it was, even if f raises,
+    so the caller's x is unchanged afterwards. f costs 2 calls per entry.
+    """
+    if len(_check_floats(x)) == 1:
+        rows: Matrix = [x]  # type: ignore[list-item]
+    else:
+        rows = x  # type: ignore[assignment]
+    grad = [[0.0] * len(row) for row in rows]
+    for row, grad_row in zip(rows, grad):
+        for i, tmp in enumerate(row):
+            try:
+                row[i] = tmp + H
+                fxh1 = f(x)  # f(x + h)
+                row[i] = tmp - H
+                fxh2 = f(x)  # f(x - h)
+            finally:
+                row[i] = tmp  # the very same float object: exactly restored
+            grad_row[i] = (fxh1 - fxh2) / (2 * H)
+    return grad[0] if rows is not x else grad
+
+
+def gradient_descent(
+    f: Callable[[Vector | Matrix], float],
+    init_x: Vector | Matrix,
+    lr: float = 0.01,
+    step_num: int = 100,
+) -> tuple[Vector | Matrix, list[Vector | Matrix]]:
+    """Repeat x <- x - lr * grad f(x) step_num times from init_x.
+
+    Return (x, path): the final point, in init_x's shape, and the list of the
+    step_num + 1 points visited, init_x first. init_x itself is left unchanged.
+    """
+    if len(_check_floats(init_x)) == 1:
+        x: Vector | Matrix = list(init_x)  # type: ignore[arg-type]
+    else:
+        x = [list(row) for row in init_x]  # type: ignore[union-attr]
+    path = [_copy(x)]
+    for _ in range(step_num):
+        grad = numerical_gradient(f, x)
+        if isinstance(x[0], list):
+            x = [[v - lr * g for v, g in zip(row, grow)] for row, grow in zip(x, grad)]  # type: ignore
+        else:
+            x = [v - lr * g for v, g in zip(x, grad)]  # type: ignore
+        path.append(_copy(x))
+    return x, path
+
+
+def _copy(x: Vector | Matrix) -> Vector | Matrix:
+    return [list(r) for r in x] if isinstance(x[0], list) else list(x)  # type: ignore

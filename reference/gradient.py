@@ -1,0 +1,76 @@
+"""Numerical differentiation and gradient descent (book sections 4.3 and 4.4), in NumPy.
+
+The twin of ``purenet/gradient.py``. numerical_gradient still visits one
+entry at a time (that is what makes it slow and simple); only the update of
+gradient descent becomes one array expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from reference.functions import as_array
+
+H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
+
+
+def numerical_diff(f: Callable[[float], float], x: float) -> float:
+    """Return (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    return (f(x + H) - f(x - H)) / (2 * H)
+
+
+def _check_floats(x: object) -> np.ndarray:
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iu":
+        # x[i] = tmp + h on an int array truncates back to tmp: the gradient
+        # would silently come out 0. The book's version has that bug.
+        raise TypeError("numerical_gradient needs x of floats, got int values: "
+                        "convert them first, e.g. x.astype(float)")
+    a = as_array(x, "x")
+    if a.dtype.kind != "f":
+        raise TypeError("numerical_gradient needs x of floats, got int values: "
+                        "convert them first, e.g. x.astype(float)")
+    return a
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
+
+    x is a float array (1-D or 2-D). Each entry is nudged in place by +h and -h
+    while f(x) is evaluated, then put back exactly as it was, even if f raises,
+    so the caller's x is unchanged afterwards. f costs 2 calls per entry.
+    """
+    _check_floats(x)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        tmp = x[idx]
+        try:
+            x[idx] = tmp + H
+            fxh1 = f(x)  # f(x + h)
+            x[idx] = tmp - H
+            fxh2 = f(x)  # f(x - h)
+        finally:
+            x[idx] = tmp  # the saved float64 is exact: restored bit for bit
+        grad[idx] = (fxh1 - fxh2) / (2 * H)
+    return grad
+
+
+def gradient_descent(
+    f: Callable[[np.ndarray], float],
+    init_x: np.ndarray,
+    lr: float = 0.01,
+    step_num: int = 100,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Repeat x <- x - lr * grad f(x) step_num times from init_x.
+
+    Return (x, path): the final point, in init_x's shape, and the list of the
+    step_num + 1 points visited, init_x first. init_x itself is left unchanged.
+    """
+    x = _check_floats(init_x).copy()
+    path = [x.copy()]
+    for _ in range(step_num):
+        grad = numerical_gradient(f, x)
+        x = x - lr * grad
+        path.append(x.copy())
+    return x, path
