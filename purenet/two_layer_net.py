@@ -1,0 +1,378 @@
+"""A two-layer network and its gradient (book section 4.5, backprop from 5.7).
+
+Two layers carry weights: input -> (W1, b1) -> sigmoid -> (W2, b2) -> softmax.
+Learning means nudging those four parameters against the gradient of the loss.
+The gradient comes two ways: numerical_gradient, the book's chapter-4 method
+(two forward passes per weight, slow and obviously right), and gradient,
+backpropagation (one forward and one backward pass, the "성능 개선판").
+
+Batches are rows, as in the book's NumPy code: x is (N, D) and the first layer
+is x @ W1, not W1 @ x as in texts that stack samples in columns.
+"""
+
+from __future__ import annotations
+
+import array
+import ast
+import json
+import math
+import os
+import random
+import struct
+import sys
+import uuid
+import zipfile
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from purenet import gradient
+from purenet.functions import cross_entropy_error, sigmoid, softmax, to_labels
+from purenet.matrix import Matrix, Vector, argmax_rows, check_matrix, dot, shape, transpose
+
+PARAM_KEYS = ("W1", "b1", "W2", "b2")
+
+
+class TwoLayerNet:
+    """input_size -> hidden_size (sigmoid) -> output_size (softmax), with weights in ``params``.
+
+    params['W1'] is (D, H), params['b1'] (H,), params['W2'] (H, C), params['b2'] (C,),
+    where D, H, C are input_size, hidden_size, output_size. Weights start as
+    weight_init_std * N(0, 1) draws from ``rng`` (a random.Random) or from a new
+    random.Random(seed); the module-level random state is never touched. Biases start at 0.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float = 0.01,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size),
+                           ("output_size", output_size)):
+            _check_size(name, size)
+        _check_std(weight_init_std)
+        if rng is None:
+            rng = random.Random(seed)
+        elif seed is not None:
+            raise ValueError("pass seed or rng, not both")
+        elif not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+        std = float(weight_init_std)
+        self.params: dict[str, Vector | Matrix] = {
+            "W1": [[std * rng.gauss(0.0, 1.0) for _ in range(hidden_size)]
+                   for _ in range(input_size)],  # (D, H)
+            "b1": [0.0] * hidden_size,  # (H,)
+            "W2": [[std * rng.gauss(0.0, 1.0) for _ in range(output_size)]
+                   for _ in range(hidden_size)],  # (H, C)
+            "b2": [0.0] * output_size,  # (C,)
+        }
+
+    def predict(self, x: Matrix) -> Matrix:
+        """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
+        return softmax(self._scores(self._check_x(x)))
+
+    def loss(self, x: Matrix, t: Matrix | list[int]) -> float:
+        """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
+
+        t is one-hot (N, C) or N label indices.
+        """
+        return cross_entropy_error(self.predict(x), t)
+
+    def accuracy(self, x: Matrix, t: Matrix | list[int]) -> float:
+        """Return the fraction of rows of x whose highest score is the answer in t, in [0, 1].
+
+        t is one-hot (N, C) or N label indices (the book's version takes one-hot only).
+        """
+        x = self._check_x(x)
+        # softmax keeps the order of a row's entries (exp is increasing and every
+        # entry is divided by the same sum), so the argmax of the scores a2 is
+        # the argmax of y: skipping softmax saves an exp per entry.
+        a2 = self._scores(x)  # (N, C)
+        labels = to_labels(t, (len(a2), len(a2[0])))
+        if labels is None:
+            labels = argmax_rows(t)  # one-hot (N, C) -> (N,)
+        hits = sum(p == k for p, k in zip(argmax_rows(a2), labels))
+        return hits / len(x)
+
+    def numerical_gradient(self, x: Matrix, t: Matrix | list[int]) -> dict[str, Vector | Matrix]:
+        """Return dL/dparam for each key, by central differences; each in its param's shape.
+
+        Costs two loss evaluations per weight: fine for checking, far too slow to train.
+        The params are nudged one entry at a time and put back exactly.
+        """
+        x = self._check_x(x)
+        # W is never read, yet the loss moves: gradient.numerical_gradient nudges
+        # the entries of the list it is given in place, and that list *is*
+        # self.params[key], the very object self.loss reads. W is there because
+        # numerical_gradient calls f(W).
+        loss_W = lambda W: self.loss(x, t)  # noqa: E731 (the book's own line)
+
+        grads = {}
+        for key in PARAM_KEYS:
+            grads[key] = gradient.numerical_gradient(loss_W, self.params[key])
+        return grads
+
+    def gradient(self, x: Matrix, t: Matrix | list[int]) -> dict[str, Vector | Matrix]:
+        """Return dL/dparam for each key by backpropagation; each in its param's shape."""
+        return self.loss_and_gradient(x, t)[1]
+
+    def loss_and_gradient(
+        self, x: Matrix, t: Matrix | list[int]
+    ) -> tuple[float, dict[str, Vector | Matrix]]:
+        """Return (L, grads): the loss of the batch and dL/dparam from one forward pass.
+
+        L = cross_entropy_error(y, t), exactly as loss() computes it. t is one-hot
+        (N, C) or N label indices; any other shape raises (never broadcast).
+        """
+        x = self._check_x(x)
+        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        n = len(x)
+
+        # forward. Each product takes the dot of a row of the left factor with a
+        # column of the right one; transposing the right factor once turns its
+        # columns into lists that zip() can walk.
+        W1T = transpose(W1)  # (D, H) -> (H, D)
+        a1 = [[dot(r, col) + b for col, b in zip(W1T, b1)] for r in x]  # (N, D) @ (D, H) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        W2T = transpose(W2)  # (H, C) -> (C, H)
+        a2 = [[dot(r, col) + b for col, b in zip(W2T, b2)] for r in z1]  # (N, H) @ (H, C) -> (N, C)
+        y = softmax(a2)  # (N, C)
+        labels = to_labels(t, (n, len(b2)))  # raises on a t of the wrong shape
+        loss = cross_entropy_error(y, t)
+
+        # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N.
+        if labels is None:
+            dy = [[(yk - tk) / n for yk, tk in zip(ry, rt)] for ry, rt in zip(y, t)]  # (N, C)
+        else:
+            dy = [[yk / n for yk in ry] for ry in y]  # (N, C)
+            for row, ry, k in zip(dy, y, labels):
+                row[k] = (ry[k] - 1.0) / n  # the label's entry of a one-hot t is 1
+        z1T = transpose(z1)  # (N, H) -> (H, N)
+        dyT = transpose(dy)  # (N, C) -> (C, N)
+        grad_W2 = [[dot(zc, dc) for dc in dyT] for zc in z1T]  # (H, N) @ (N, C) -> (H, C)
+        grad_b2 = [sum(dc) for dc in dyT]  # (C,)
+        # dz1 = dy @ W2.T: the columns of W2.T are the rows of W2, so no transpose;
+        # computed straight in (H, N) layout to pair with z1T and x's columns below.
+        dz1T = [[dot(w, dr) for dr in dy] for w in W2]  # ((N, C) @ (C, H)).T -> (H, N)
+        # sigmoid'(a1) = z1 * (1 - z1), from the forward value: no second exp.
+        da1T = [[d * (1.0 - z) * z for d, z in zip(dr, zr)]
+                for dr, zr in zip(dz1T, z1T)]  # (H, N)
+        xT = transpose(x)  # (N, D) -> (D, N)
+        grad_W1 = [[dot(xc, dc) for dc in da1T] for xc in xT]  # (D, N) @ (N, H) -> (D, H)
+        grad_b1 = [sum(dc) for dc in da1T]  # (H,)
+        return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
+
+    def get_params(self) -> dict[str, Vector | Matrix]:
+        """Return a copy of params as plain nested lists: W (rows of floats), b (flat lists)."""
+        return {k: _copy(self.params[k]) for k in PARAM_KEYS}
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> TwoLayerNet:
+        """Return a network holding a float copy of params (nested lists, or anything with tolist).
+
+        params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
+        (D, H), (H,), (H, C), (C,); anything else raises naming the key.
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict, got {type(params).__name__}")
+        values = {}
+        for key in PARAM_KEYS:
+            if key in params:
+                v = params[key]
+                values[key] = v.tolist() if hasattr(v, "tolist") else v
+        shapes = {key: shape(v, f"params[{key!r}]") for key, v in values.items()}
+        _check_param_shapes(shapes, set(params), "params")
+        net = cls.__new__(cls)
+        net.params = {k: _to_floats(values[k]) for k in PARAM_KEYS}
+        return net
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically."""
+        path = os.fspath(path)
+        ext = _extension(path)
+        params = self.get_params()
+        if ext == ".npz":
+            _atomic_write(path, lambda f: _write_npz(f, params))
+        else:
+            data = json.dumps(params).encode("ascii")
+            _atomic_write(path, lambda f: f.write(data))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> TwoLayerNet:
+        """Return the network stored by save() (from either package) at path, .npz or .json."""
+        path = os.fspath(path)
+        ext = _extension(path)
+        with open(path, "rb") as f:
+            try:
+                params = _read_npz(f) if ext == ".npz" else json.load(f)
+            except (ValueError, zipfile.BadZipFile, EOFError, struct.error) as e:
+                raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
+        try:
+            return cls.from_params(params)
+        except (ValueError, TypeError) as e:
+            raise type(e)(f"{path}: {e}") from None
+
+    def _check_x(self, x: Sequence[Sequence[float]]) -> Matrix:
+        # Checked once per call; the products below trust it.
+        if not isinstance(x, list):
+            x = list(x)  # e.g. a lazy sequence of rows from the MNIST loader
+        n, d = check_matrix(x, "x")
+        if d != len(self.params["W1"]):
+            raise ValueError(f"x must be a batch of shape (N, {len(self.params['W1'])}) "
+                             f"(input_size), got {(n, d)}")
+        return x
+
+    def _scores(self, x: Matrix) -> Matrix:
+        # a2 = sigmoid(x @ W1 + b1) @ W2 + b2, the scores before softmax.
+        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        W1T = transpose(W1)  # (D, H) -> (H, D)
+        a1 = [[dot(r, col) + b for col, b in zip(W1T, b1)] for r in x]  # (N, D) @ (D, H) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        W2T = transpose(W2)  # (H, C) -> (C, H)
+        return [[dot(r, col) + b for col, b in zip(W2T, b2)] for r in z1]  # (N, H) @ (H, C)
+
+
+def _check_size(name: str, size: object) -> None:
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise TypeError(f"{name} must be a positive int, got {type(size).__name__} {size!r}")
+    if size <= 0:
+        raise ValueError(f"{name} must be a positive int, got {size}")
+
+
+def _check_std(std: object) -> None:
+    if isinstance(std, bool) or not isinstance(std, (int, float)):
+        raise TypeError(f"weight_init_std must be a number, got {type(std).__name__}")
+    if not (math.isfinite(std) and std > 0):
+        raise ValueError(f"weight_init_std must be positive and finite, got {std!r}")
+
+
+def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
+    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
+    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
+    if extra:
+        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
+                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
+    for key in ("W1", "W2"):
+        if key in shapes and len(shapes[key]) != 2:
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
+    d, h = shapes["W1"] if "W1" in shapes else (None, None)
+    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
+    h = h if h is not None else h2
+    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
+
+    def fmt(s: tuple) -> str:
+        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
+
+    for key in PARAM_KEYS:
+        if key not in shapes:
+            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
+        got = shapes[key]
+        if len(got) != len(expected[key]) or any(
+                e is not None and e != g for e, g in zip(expected[key], got)):
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
+                             f"expected {fmt(expected[key])}")
+
+
+def _copy(v: Vector | Matrix) -> Vector | Matrix:
+    return [list(r) for r in v] if isinstance(v[0], list) else list(v)  # type: ignore
+
+
+def _to_floats(v: Vector | Matrix) -> Vector | Matrix:
+    if isinstance(v[0], list):
+        return [[float(e) for e in row] for row in v]  # type: ignore[union-attr]
+    return [float(e) for e in v]  # type: ignore[arg-type]
+
+
+def _extension(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".npz", ".json"):
+        raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
+    return ext
+
+
+def _atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
+    # A crash mid-write leaves the old file (or none), never half a file:
+    # write beside it, then os.replace, which swaps the name in one step.
+    directory, base = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+# The .npy format: magic, version, a little-endian header length, a header that
+# is a Python dict literal padded with spaces to a multiple of 64 bytes, then
+# the raw numbers in row-major order. An .npz is a zip of one .npy per array.
+_NPY_MAGIC = b"\x93NUMPY"
+_DESCR_TYPECODES = {"<f8": "d", "<f4": "f"}
+
+
+def _write_npz(f: IO[bytes], params: dict[str, Vector | Matrix]) -> None:
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
+        for key, value in params.items():
+            zf.writestr(f"{key}.npy", _npy_bytes(value))
+
+
+def _npy_bytes(value: Vector | Matrix) -> bytes:
+    dims = (len(value), len(value[0])) if isinstance(value[0], list) else (len(value),)
+    flat = array.array("d", (v for row in value for v in row) if len(dims) == 2 else value)
+    if sys.byteorder == "big":
+        flat.byteswap()  # '<f8' means little-endian on disk
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {dims}, }}"
+    pad = -(len(_NPY_MAGIC) + 2 + 2 + len(header) + 1) % 64
+    header_bytes = (header + " " * pad + "\n").encode("latin1")
+    return _NPY_MAGIC + bytes((1, 0)) + struct.pack("<H", len(header_bytes)) + header_bytes \
+        + flat.tobytes()
+
+
+def _read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
+    params = {}
+    with zipfile.ZipFile(f) as zf:
+        for name in zf.namelist():
+            key = name[:-4] if name.endswith(".npy") else name
+            params[key] = _parse_npy(zf.read(name), key)  # read() checks the CRC
+    return params
+
+
+def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
+    if data[:6] != _NPY_MAGIC:
+        raise ValueError(f"{key!r} is not a .npy array (bad magic)")
+    major = data[6]
+    if major == 1:
+        (hlen,), start = struct.unpack("<H", data[8:10]), 10
+    elif major in (2, 3):
+        (hlen,), start = struct.unpack("<I", data[8:12]), 12
+    else:
+        raise ValueError(f"{key!r} has unknown .npy version {major}")
+    header = ast.literal_eval(data[start:start + hlen].decode("latin1"))
+    if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
+        raise ValueError(f"{key!r} has a malformed .npy header")
+    descr, dims = header["descr"], header["shape"]
+    if descr not in _DESCR_TYPECODES:
+        raise ValueError(f"{key!r} holds {descr!r} numbers, expected float ('<f8' or '<f4')")
+    if header["fortran_order"] is not False:
+        raise ValueError(f"{key!r} is stored in Fortran order, expected C order")
+    if not (isinstance(dims, tuple) and len(dims) in (1, 2)
+            and all(type(v) is int and v > 0 for v in dims)):
+        raise ValueError(f"{key!r} has shape {dims}, expected a vector or a matrix")
+    flat = array.array(_DESCR_TYPECODES[descr])
+    body = data[start + hlen:]
+    if len(body) != math.prod(dims) * flat.itemsize:
+        raise ValueError(f"{key!r} has {len(body)} data bytes, shape {dims} needs "
+                         f"{math.prod(dims) * flat.itemsize}")
+    flat.frombytes(body)
+    if sys.byteorder == "big":
+        flat.byteswap()
+    values = flat.tolist()
+    if len(dims) == 1:
+        return values
+    cols = dims[1]
+    return [values[i:i + cols] for i in range(0, len(values), cols)]

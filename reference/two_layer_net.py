@@ -1,0 +1,289 @@
+"""A two-layer network and its gradient (book section 4.5, backprop from 5.7), in NumPy.
+
+The twin of ``purenet/two_layer_net.py``: the same class, the same methods in
+the same order, each list comprehension over rows and columns replaced by one
+array expression. The arithmetic runs in the float dtype of params (float64
+unless they were cast), so float32 params and float32 x stay float32.
+
+Batches are rows, as in the book's code: x is (N, D) and the first layer is
+x @ W1, not W1 @ x as in texts that stack samples in columns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+import zipfile
+from collections.abc import Callable
+from typing import IO
+
+import numpy as np
+
+from reference import gradient
+from reference.functions import as_array, cross_entropy_error, sigmoid, softmax, to_labels
+
+PARAM_KEYS = ("W1", "b1", "W2", "b2")
+
+
+class TwoLayerNet:
+    """input_size -> hidden_size (sigmoid) -> output_size (softmax), with weights in ``params``.
+
+    params['W1'] is (D, H), params['b1'] (H,), params['W2'] (H, C), params['b2'] (C,),
+    where D, H, C are input_size, hidden_size, output_size. Weights start as
+    weight_init_std * N(0, 1) draws from ``rng`` (a numpy.random.Generator) or from
+    numpy.random.default_rng(seed); np.random's global state is never touched. Biases start at 0.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        weight_init_std: float = 0.01,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size),
+                           ("output_size", output_size)):
+            _check_size(name, size)
+        _check_std(weight_init_std)
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        elif seed is not None:
+            raise ValueError("pass seed or rng, not both")
+        elif not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        std = float(weight_init_std)
+        self.params: dict[str, np.ndarray] = {
+            "W1": std * rng.standard_normal((input_size, hidden_size)),  # (D, H)
+            "b1": np.zeros(hidden_size),  # (H,)
+            "W2": std * rng.standard_normal((hidden_size, output_size)),  # (H, C)
+            "b2": np.zeros(output_size),  # (C,)
+        }
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
+        return softmax(self._scores(self._check_x(x)))
+
+    def loss(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
+
+        t is one-hot (N, C) or N label indices.
+        """
+        return cross_entropy_error(self.predict(x), t)
+
+    def accuracy(self, x: np.ndarray, t: np.ndarray) -> float:
+        """Return the fraction of rows of x whose highest score is the answer in t, in [0, 1].
+
+        t is one-hot (N, C) or N label indices (the book's version takes one-hot only).
+        """
+        x = self._check_x(x)
+        # softmax keeps the order of a row's entries (exp is increasing and every
+        # entry is divided by the same sum), so the argmax of the scores a2 is
+        # the argmax of y: skipping softmax saves an exp per entry.
+        a2 = self._scores(x)  # (N, C)
+        labels = to_labels(t, a2.shape)
+        if labels is None:
+            labels = np.argmax(t, axis=1)  # one-hot (N, C) -> (N,)
+        hits = np.sum(np.argmax(a2, axis=1) == labels)
+        return float(hits / len(x))
+
+    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Return dL/dparam for each key, by central differences; each in its param's shape.
+
+        Costs two loss evaluations per weight: fine for checking, far too slow to train.
+        The params are nudged one entry at a time and put back exactly.
+        """
+        x = self._check_x(x)
+        # W is never read, yet the loss moves: gradient.numerical_gradient nudges
+        # the entries of the array it is given in place, and that array *is*
+        # self.params[key], the very object self.loss reads. W is there because
+        # numerical_gradient calls f(W).
+        loss_W = lambda W: self.loss(x, t)  # noqa: E731 (the book's own line)
+
+        grads = {}
+        for key in PARAM_KEYS:
+            grads[key] = gradient.numerical_gradient(loss_W, self.params[key])
+        return grads
+
+    def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Return dL/dparam for each key by backpropagation; each in its param's shape."""
+        return self.loss_and_gradient(x, t)[1]
+
+    def loss_and_gradient(
+        self, x: np.ndarray, t: np.ndarray
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """Return (L, grads): the loss of the batch and dL/dparam from one forward pass.
+
+        L = cross_entropy_error(y, t), exactly as loss() computes it. t is one-hot
+        (N, C) or N label indices; any other shape raises (never broadcast).
+        """
+        x = self._check_x(x)
+        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        n = len(x)
+
+        # forward. Each @ is the whole double loop of the pure version in one call.
+        a1 = x @ W1 + b1  # (N, D) @ (D, H) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        a2 = z1 @ W2 + b2  # (N, H) @ (H, C) -> (N, C)
+        y = softmax(a2)  # (N, C)
+        labels = to_labels(t, y.shape)  # raises on a t of the wrong shape
+        loss = cross_entropy_error(y, t)
+
+        # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N.
+        if labels is None:
+            dy = (y - np.asarray(t, dtype=y.dtype)) / n  # (N, C)
+        else:
+            dy = y.copy()  # (N, C)
+            dy[np.arange(n), labels] -= 1.0  # the label's entry of a one-hot t is 1
+            dy /= n
+        grad_W2 = z1.T @ dy  # (H, N) @ (N, C) -> (H, C)
+        grad_b2 = dy.sum(axis=0)  # (C,)
+        dz1 = dy @ W2.T  # (N, C) @ (C, H) -> (N, H)
+        # sigmoid'(a1) = z1 * (1 - z1), from the forward value: no second exp.
+        da1 = dz1 * (1.0 - z1) * z1  # (N, H)
+        grad_W1 = x.T @ da1  # (D, N) @ (N, H) -> (D, H)
+        grad_b1 = da1.sum(axis=0)  # (H,)
+        return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
+
+    def get_params(self) -> dict[str, list]:
+        """Return a copy of params as plain nested lists: W (rows of floats), b (flat lists)."""
+        return {k: self.params[k].tolist() for k in PARAM_KEYS}
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> TwoLayerNet:
+        """Return a network holding a float copy of params (nested lists or arrays).
+
+        params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
+        (D, H), (H,), (H, C), (C,); anything else raises naming the key. Float
+        arrays keep their dtype; lists and int arrays become float64.
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict, got {type(params).__name__}")
+        values = {}
+        for key in PARAM_KEYS:
+            if key in params:
+                a = np.array(as_array(params[key], f"params[{key!r}]"))  # a copy
+                values[key] = a if a.dtype.kind == "f" else a.astype(np.float64)
+        shapes = {key: a.shape for key, a in values.items()}
+        _check_param_shapes(shapes, set(params), "params")
+        net = cls.__new__(cls)
+        net.params = {k: values[k] for k in PARAM_KEYS}
+        return net
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically."""
+        path = os.fspath(path)
+        ext = _extension(path)
+        if ext == ".npz":
+            params = {k: self.params[k] for k in PARAM_KEYS}
+            _atomic_write(path, lambda f: np.savez(f, **params))
+        else:
+            data = json.dumps(self.get_params()).encode("ascii")
+            _atomic_write(path, lambda f: f.write(data))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> TwoLayerNet:
+        """Return the network stored by save() (from either package) at path, .npz or .json."""
+        path = os.fspath(path)
+        ext = _extension(path)
+        with open(path, "rb") as f:
+            try:
+                params = _read_npz(f) if ext == ".npz" else json.load(f)
+            except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e:
+                raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
+        try:
+            return cls.from_params(params)
+        except (ValueError, TypeError) as e:
+            raise type(e)(f"{path}: {e}") from None
+
+    def _check_x(self, x: np.ndarray) -> np.ndarray:
+        # Checked once per call; the products below trust it.
+        x = as_array(x, "x")
+        if x.ndim != 2:
+            raise ValueError(f"x must be a matrix (list of rows), got a vector of length {len(x)}")
+        if x.shape[1] != len(self.params["W1"]):
+            raise ValueError(f"x must be a batch of shape (N, {len(self.params['W1'])}) "
+                             f"(input_size), got {x.shape}")
+        return x
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        # a2 = sigmoid(x @ W1 + b1) @ W2 + b2, the scores before softmax.
+        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        a1 = x @ W1 + b1  # (N, D) @ (D, H) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        return z1 @ W2 + b2  # (N, H) @ (H, C) -> (N, C)
+
+
+def _check_size(name: str, size: object) -> None:
+    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(size).__name__} {size!r}")
+    if size <= 0:
+        raise ValueError(f"{name} must be a positive int, got {size}")
+
+
+def _check_std(std: object) -> None:
+    if isinstance(std, (bool, np.bool_)) or not isinstance(std, (int, float, np.number)):
+        raise TypeError(f"weight_init_std must be a number, got {type(std).__name__}")
+    if not (np.isfinite(std) and std > 0):
+        raise ValueError(f"weight_init_std must be positive and finite, got {std!r}")
+
+
+def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
+    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
+    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
+    if extra:
+        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
+                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
+    for key in ("W1", "W2"):
+        if key in shapes and len(shapes[key]) != 2:
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
+    d, h = shapes["W1"] if "W1" in shapes else (None, None)
+    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
+    h = h if h is not None else h2
+    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
+
+    def fmt(s: tuple) -> str:
+        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
+
+    for key in PARAM_KEYS:
+        if key not in shapes:
+            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
+        got = shapes[key]
+        if len(got) != len(expected[key]) or any(
+                e is not None and e != g for e, g in zip(expected[key], got)):
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
+                             f"expected {fmt(expected[key])}")
+
+
+def _extension(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".npz", ".json"):
+        raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
+    return ext
+
+
+def _atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
+    # A crash mid-write leaves the old file (or none), never half a file:
+    # write beside it, then os.replace, which swaps the name in one step.
+    directory, base = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+# np.savez and np.load do the .npy/.npz format that purenet writes by hand;
+# allow_pickle=False refuses object arrays, which would run code on load.
+def _read_npz(f: IO[bytes]) -> dict[str, np.ndarray]:
+    if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
+        raise ValueError("not a zip archive")
+    f.seek(0)
+    with np.load(f, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
