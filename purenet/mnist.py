@@ -234,8 +234,7 @@ def load_idx_files(
     info = _dataset(dataset)
     dirs = search_dirs(dataset, data_dir)
     paths = {key: find_file(name, dirs) for key, name in FILES.items()}
-    missing = [FILES[key] for key, path in paths.items() if path is None]
-    if missing:
+    if None in paths.values():
         cache = cache_dir(dataset)
         try:
             for key, path in paths.items():
@@ -243,8 +242,9 @@ def load_idx_files(
                     paths[key] = download(FILES[key], cache, info.sha256[FILES[key]],
                                           info.mirrors)
         except DataError as err:
+            missing = [FILES[key] + ".gz" for key, path in paths.items() if path is None]
             raise DataError(
-                f"{info.title} files not found: {', '.join(m + '.gz' for m in missing)}. "
+                f"{info.title} files not found: {', '.join(missing)}. "
                 f"Searched: {', '.join(dirs)}. Download failed: {err}. "
                 f"Point --data-dir or {ENV_VAR} at a directory holding them ({info.hint})."
             ) from None

@@ -361,6 +361,15 @@ def test_offline_without_files_is_one_clear_error(tmp_path: Path, isolated: Path
     assert list((isolated / "purenet" / "mnist").iterdir()) == []
 
 
+def test_offline_error_names_only_the_missing_files(tmp_path: Path, tiny) -> None:
+    images = {name: content for name, content in tiny.items() if "images" in name}
+    data_dir = write_files(tmp_path / "data", images)
+    with pytest.raises(DataError) as caught:
+        pure.load_mnist(data_dir=data_dir, dataset="tiny")
+    assert str(caught.value).startswith(
+        "Tiny files not found: train-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte.gz. ")
+
+
 # --- rules of the package ------------------------------------------------------------------
 
 
