@@ -5,14 +5,16 @@ output layer's scores into probabilities; the two losses measure how far those
 probabilities are from the answer: the smaller, the better (손실 함수).
 
 Each function takes one sample (a vector) or a batch (a matrix, one sample per
-row), like the book's NumPy versions do.
+row), like the book's NumPy versions do. NaN in gives NaN out, as in NumPy;
+infinities give sigmoid's limits 0 and 1.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
-from purenet.matrix import Matrix, Vector, shape
+from purenet.matrix import Matrix, Vector, _fmt, shape
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
@@ -27,7 +29,10 @@ def _sigmoid(x: float) -> float:
 
 
 def sigmoid(x: Vector | Matrix) -> Vector | Matrix:
-    """Return 1 / (1 + exp(-x)) elementwise, in the shape of x; never overflows."""
+    """Return 1 / (1 + exp(-x)) elementwise, in the shape of x: (N,) or (N, M).
+
+    Every value lies in [0, 1]; no finite x makes it overflow or raise.
+    """
     if len(shape(x, "x")) == 1:
         return [_sigmoid(v) for v in x]  # type: ignore[arg-type]
     return [[_sigmoid(v) for v in row] for row in x]  # type: ignore[union-attr]
@@ -36,7 +41,7 @@ def sigmoid(x: Vector | Matrix) -> Vector | Matrix:
 def sigmoid_grad(x: Vector | Matrix) -> Vector | Matrix:
     """Return the derivative sigmoid(x) * (1 - sigmoid(x)) elementwise, in the shape of x."""
     s = sigmoid(x)
-    if len(shape(x, "x")) == 1:
+    if not isinstance(s[0], list):
         return [(1.0 - v) * v for v in s]  # type: ignore[operator]
     return [[(1.0 - v) * v for v in row] for row in s]  # type: ignore[union-attr]
 
@@ -51,9 +56,10 @@ def _softmax_row(a: Vector) -> Vector:
 
 
 def softmax(x: Vector | Matrix) -> Vector | Matrix:
-    """Return exp(x_k) / sum_i exp(x_i) for a vector, or for each row of a matrix.
+    """Return y_k = exp(x_k) / sum_i exp(x_i) for a vector (C,), or for each row of (N, C).
 
-    Each result row is a probability distribution: entries in [0, 1] summing to 1.
+    The result has x's shape; each row is a probability distribution: entries in
+    [0, 1] summing to 1. No finite x overflows; a row holding NaN or +inf gives NaN.
     """
     if len(shape(x, "x")) == 1:
         return _softmax_row(x)  # type: ignore[arg-type]
@@ -61,9 +67,10 @@ def softmax(x: Vector | Matrix) -> Vector | Matrix:
 
 
 def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
-    """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), summed over every entry.
+    """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), a number, summed over every entry.
 
-    y and t must have the same shape: t is one-hot here, as in the book.
+    y and t must have the same shape, (C,) or (N, C): t is one-hot here, as in the
+    book. A batch gives the sum over its rows, not the mean (the book's formula).
     """
     sy, st = shape(y, "y"), shape(t, "t")
     if sy != st:
@@ -71,19 +78,26 @@ def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
                          f"got y {_fmt(sy)} and t {_fmt(st)}")
     rows_y = [y] if len(sy) == 1 else y
     rows_t = [t] if len(st) == 1 else t
-    return 0.5 * sum((a - b) ** 2 for ry, rt in zip(rows_y, rows_t) for a, b in zip(ry, rt))
+    # d * d rather than d ** 2: float ** 2 raises OverflowError past 1e154, d * d gives inf.
+    return 0.5 * sum(d * d for ry, rt in zip(rows_y, rows_t) for d in map(operator.sub, ry, rt))
 
 
 def cross_entropy_error(y: Vector | Matrix, t: Vector | Matrix | list[int] | int) -> float:
-    """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차).
+    """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차), a number.
 
-    y is one sample (C,) or a batch (N, C) of probabilities. t is either one-hot,
-    in the shape of y, or label indices: an int for one sample, N ints for a
-    batch, where the label's log-probability alone counts. The result is the
-    mean over the batch, so batches of any size give comparable numbers.
+    y is one sample (C,) or a batch (N, C) of probabilities (>= 0, e.g. softmax's
+    output). t is either one-hot, in the shape of y, or label indices: an int for
+    one sample, N ints for a batch, where the label's log-probability alone
+    counts. The result is the mean over the batch (N = 1 for one sample), so
+    batches of any size give comparable numbers.
     """
     sy = shape(y, "y")
     rows = [y] if len(sy) == 1 else y
+    for row in rows:  # the log of a negative number has no value: say so plainly
+        for v in row:  # type: ignore[union-attr]
+            if v < 0:
+                raise ValueError(f"cross_entropy_error needs probabilities y >= 0 "
+                                 f"(e.g. softmax's output), got {v}")
     labels = to_labels(t, sy)
     if labels is None:  # one-hot (or any distribution): the full sum
         t_rows = [t] if len(sy) == 1 else t
@@ -127,6 +141,3 @@ def to_labels(t: object, y_shape: tuple[int, ...]) -> list[int] | None:
             raise ValueError(f"label {k} is out of range for {classes} classes (0..{classes - 1})")
     return labels
 
-
-def _fmt(s: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")"

@@ -17,28 +17,30 @@ H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps it
 
 
 def numerical_diff(f: Callable[[float], float], x: float) -> float:
-    """Return (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
 def _check_floats(x: object) -> tuple[int, ...]:
     s = shape(x, "x")
-    rows = [x] if len(s) == 1 else x
-    for row in rows:  # type: ignore[union-attr]
-        if any(type(v) is not float for v in row):
+    for row in [x] if len(s) == 1 else x:  # type: ignore[union-attr]
+        if int in set(map(type, row)):
             # x[i] + h on an int is fine in Python, but NumPy's int arrays
-            # truncate it to x[i]: refuse ints in both packages alike.
+            # truncate it back to x[i]: refuse ints in both packages alike.
             raise TypeError("numerical_gradient needs x of floats, got int values: "
                             "convert them first, e.g. [float(v) for v in x]")
     return s
 
 
-def numerical_gradient(f: Callable[[Vector | Matrix], float], x: Vector | Matrix) -> Vector | Matrix:
+def numerical_gradient(
+    f: Callable[[Vector | Matrix], float], x: Vector | Matrix
+) -> Vector | Matrix:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
-    x is a vector or a matrix of floats. Each entry is nudged in place by +h and
-    -h while f(x) is evaluated, then put back exactly as it was, even if f raises,
-    so the caller's x is unchanged afterwards. f costs 2 calls per entry.
+    x is a vector (n,) or a matrix (n, m) of floats, and f(x) a number. Each entry
+    is nudged in place by +h and -h while f(x) is evaluated, then put back exactly
+    as it was, even if f raises, so the caller's x is unchanged afterwards.
+    f costs 2 calls per entry.
     """
     if len(_check_floats(x)) == 1:
         rows: Matrix = [x]  # type: ignore[list-item]
@@ -58,21 +60,32 @@ def numerical_gradient(f: Callable[[Vector | Matrix], float], x: Vector | Matrix
     return grad[0] if rows is not x else grad
 
 
+def _check_steps(lr: object, step_num: object) -> None:
+    if isinstance(lr, bool) or not isinstance(lr, (float, int)):
+        raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
+    if type(step_num) is not int:
+        raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
+    if step_num < 0:
+        raise ValueError(f"step_num must be >= 0, got {step_num}")
+
+
 def gradient_descent(
     f: Callable[[Vector | Matrix], float],
     init_x: Vector | Matrix,
     lr: float = 0.01,
     step_num: int = 100,
 ) -> tuple[Vector | Matrix, list[Vector | Matrix]]:
-    """Repeat x <- x - lr * grad f(x) step_num times from init_x.
+    """Repeat x <- x - lr * grad f(x) step_num times from init_x (경사법; lr is the book's η).
 
+    init_x is a vector (n,) or a matrix (n, m) of numbers (ints are made floats).
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
     """
-    if len(_check_floats(init_x)) == 1:
-        x: Vector | Matrix = list(init_x)  # type: ignore[arg-type]
+    _check_steps(lr, step_num)
+    if len(shape(init_x, "init_x")) == 1:
+        x: Vector | Matrix = [float(v) for v in init_x]  # type: ignore[union-attr]
     else:
-        x = [list(row) for row in init_x]  # type: ignore[union-attr]
+        x = [[float(v) for v in row] for row in init_x]  # type: ignore[union-attr]
     path = [_copy(x)]
     for _ in range(step_num):
         grad = numerical_gradient(f, x)

@@ -6,6 +6,8 @@ with one sample per row, exactly like the book's arrays.
 
 Every operation checks shapes and refuses to guess: NumPy would broadcast a
 (10,) vector against a (10, 1) column without a word, we raise instead.
+NaN and infinity are ordinary floats here, as in NumPy: they flow through
+the arithmetic and are never checked for.
 
 The hot loop is the dot product of a row of ``a`` with a column of ``b``.
 Transposing ``b`` once turns its columns into rows, so each product is a
@@ -17,23 +19,37 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 Vector = list[float]
 Matrix = list[list[float]]
 
-# Python 3.12+ has one C loop for sum(a * b); before that, map + sum keeps
-# the loop in C too, which is what makes it faster than an index loop.
+# The multiply-adds of a dot product run in C either way, which is what makes
+# them 2-6x faster than an index loop. Python 3.12+ has math.sumprod, one C
+# loop that also rounds only once (so its last digit can differ from 3.11's).
 if hasattr(math, "sumprod"):
-    dot = math.sumprod
+    _sumprod = math.sumprod
+    DOT_IDIOM = "math.sumprod(u, v)"
 else:
 
-    def dot(u: Sequence[float], v: Sequence[float]) -> float:
-        """Return sum(u[i] * v[i]): the inner product of two equal-length vectors."""
+    def _sumprod(u: Sequence[float], v: Sequence[float]) -> float:
         return sum(map(operator.mul, u, v))
 
+    DOT_IDIOM = "sum(map(operator.mul, u, v))"
 
-_NUMBER_TYPES = frozenset((float, int))
+
+def dot(u: Sequence[float], v: Sequence[float]) -> float:
+    """Return u . v = sum_i u_i * v_i, a number, for two vectors of one length (n,).
+
+    Only the lengths are checked (this is the inner loop of matmul); ``DOT_IDIOM``
+    names the expression that does the work on this Python version.
+    """
+    if len(u) != len(v):
+        raise ValueError(f"dot needs two vectors of one length, got {len(u)} and {len(v)}")
+    return _sumprod(u, v)
+
+
+_NUMBER_TYPES = frozenset((float, int))  # exact types: bool, a subclass of int, is refused
 
 
 def _describe(x: object) -> str:
@@ -56,7 +72,8 @@ def shape(x: object, name: str = "x") -> tuple[int, ...]:
     """Return (n,) for a vector or (rows, cols) for a matrix, after checking it.
 
     Raises TypeError for anything that is not a list of numbers or a list of
-    equal-length lists of numbers, and ValueError for empty or ragged input.
+    equal-length lists of numbers (bool counts as not a number), and ValueError
+    for empty or ragged input.
     """
     if not isinstance(x, list):
         raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix), "
@@ -73,7 +90,7 @@ def shape(x: object, name: str = "x") -> tuple[int, ...]:
                                  f"row {i} has {len(row)}")
             _check_numbers(row, name)
         if cols == 0:
-            raise ValueError(f"{name} has empty rows: expected at least one column")
+            raise ValueError(f"{name} is empty: expected at least one element")
         return (len(x), cols)
     _check_numbers(x, name)
     return (len(x),)
@@ -96,12 +113,13 @@ def check_vector(v: object, name: str = "v") -> int:
 
 
 def zeros(rows: int, cols: int) -> Matrix:
-    """Return a rows x cols matrix of 0.0 (each row its own list)."""
+    """Return a (rows, cols) matrix of 0.0, each row its own list (safe to change in place)."""
     return [[0.0] * cols for _ in range(rows)]
 
 
 def transpose(a: Matrix) -> Matrix:
-    """Return the (cols, rows) transpose of a (rows, cols) matrix."""
+    """Return the transpose of a: (N, M) -> (M, N), entry [j][i] = a[i][j]."""
+    check_matrix(a, "a")  # zip(*a) would silently cut a ragged matrix to its shortest row
     return [list(col) for col in zip(*a)]
 
 
@@ -113,7 +131,7 @@ def matmul(a: Matrix, b: Matrix) -> Matrix:
         raise ValueError(f"matmul needs a's columns to equal b's rows: "
                          f"got a {n}x{k} and b {k2}x{m}")
     b_cols = list(zip(*b))  # (K, M) -> M columns of length K, read as rows
-    return [[dot(row, col) for col in b_cols] for row in a]
+    return [[dot(row, col) for col in b_cols] for row in a]  # N x M dot products of length K
 
 
 def add_row(a: Matrix, v: Vector) -> Matrix:
@@ -128,41 +146,57 @@ def add_row(a: Matrix, v: Vector) -> Matrix:
     return [list(map(operator.add, row, v)) for row in a]
 
 
-def _same_shape(a: Matrix, b: Matrix, op: str) -> None:
-    sa, sb = check_matrix(a, "a"), check_matrix(b, "b")
+def _elementwise(
+    op: Callable[[float, float], float], a: Vector | Matrix, b: Vector | Matrix, what: str
+) -> Vector | Matrix:
+    sa, sb = shape(a, "a"), shape(b, "b")
     if sa != sb:
-        raise ValueError(f"{op} needs two matrices of one shape, got {sa[0]}x{sa[1]} "
-                         f"and {sb[0]}x{sb[1]} (nothing is broadcast)")
+        raise ValueError(f"{what} needs a and b of one shape, got {_fmt(sa)} and {_fmt(sb)} "
+                         f"(nothing is broadcast)")
+    if len(sa) == 1:
+        return list(map(op, a, b))
+    return [list(map(op, ra, rb)) for ra, rb in zip(a, b)]
 
 
 def add(a: Matrix, b: Matrix) -> Matrix:
-    """Return a + b elementwise; both (N, M)."""
-    _same_shape(a, b, "add")
-    return [list(map(operator.add, ra, rb)) for ra, rb in zip(a, b)]
+    """Return a + b elementwise; both (N, M), or both vectors (N,)."""
+    return _elementwise(operator.add, a, b, "add")  # type: ignore[return-value]
 
 
 def sub(a: Matrix, b: Matrix) -> Matrix:
-    """Return a - b elementwise; both (N, M)."""
-    _same_shape(a, b, "sub")
-    return [list(map(operator.sub, ra, rb)) for ra, rb in zip(a, b)]
+    """Return a - b elementwise; both (N, M), or both vectors (N,)."""
+    return _elementwise(operator.sub, a, b, "sub")  # type: ignore[return-value]
 
 
 def mul(a: Matrix, b: Matrix) -> Matrix:
-    """Return a * b elementwise (the Hadamard product); both (N, M)."""
-    _same_shape(a, b, "mul")
-    return [list(map(operator.mul, ra, rb)) for ra, rb in zip(a, b)]
+    """Return a * b elementwise (the Hadamard product); both (N, M), or both vectors (N,)."""
+    return _elementwise(operator.mul, a, b, "mul")  # type: ignore[return-value]
 
 
 def scale(a: Matrix, k: float) -> Matrix:
-    """Return k * a: every entry of the (N, M) matrix times the number k."""
+    """Return k * a: every entry of a (N, M) matrix, or of a vector (N,), times the number k."""
+    if type(k) not in _NUMBER_TYPES:
+        raise TypeError(f"scale needs a number k (float or int), got {type(k).__name__}")
+    if len(shape(a, "a")) == 1:
+        return [k * x for x in a]  # type: ignore[misc]
     return [[k * x for x in row] for row in a]
 
 
 def sum_rows(a: Matrix) -> Vector:
-    """Return the column sums of a (N, M) matrix: a vector of length M (axis=0)."""
+    """Return the sum of the rows of a (N, M) matrix: a vector (M,), NumPy's a.sum(axis=0)."""
+    check_matrix(a, "a")
     return [sum(col) for col in zip(*a)]
 
 
 def argmax_rows(a: Matrix) -> list[int]:
-    """Return, for each row, the index of its largest entry (the first one on ties)."""
+    """Return, for each row of a (N, M) matrix, the index of its largest entry: N ints.
+
+    On ties the first index wins, as with NumPy's a.argmax(axis=1).
+    """
+    check_matrix(a, "a")
     return [row.index(max(row)) for row in a]
+
+
+def _fmt(s: tuple[int, ...]) -> str:
+    """Write a shape the way NumPy prints it: (3,) or (2, 3)."""
+    return "(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")"

@@ -4,47 +4,54 @@ The twin of ``purenet/functions.py``: the same functions in the same order,
 each loop over rows replaced by one array expression.
 
 Each function takes one sample (a 1-D array) or a batch (a 2-D array, one
-sample per row), like the book's versions do.
+sample per row), like the book's versions do. NaN in gives NaN out, as in
+purenet; infinities give sigmoid's limits 0 and 1.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from purenet.matrix import shape
+
+# Added inside log() so that a probability of exactly 0 gives a large finite
+# loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
 DELTA = 1e-7
 
 
 def as_array(x: object, name: str = "x") -> np.ndarray:
-    """Return x as a 1-D or 2-D float array, raising the same errors as purenet.matrix.shape.
+    """Return x as a 1-D or 2-D array of numbers, raising the same errors as purenet.matrix.shape.
 
-    Lists are accepted too, so both packages can be fed the same nested lists.
+    Nested lists are accepted too, and checked by purenet's own shape(), so both
+    packages refuse the same bad lists with the same words. Ints stay ints.
     """
-    if isinstance(x, np.ndarray):
-        a = x
-    elif isinstance(x, list):
-        try:
-            a = np.array(x)
-        except ValueError:
-            raise ValueError(f"{name} is ragged: its rows have different lengths") from None
-    else:
-        raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix), "
-                        f"got {type(x).__name__}")
-    if a.ndim not in (1, 2):
-        raise ValueError(f"{name} must be a vector or a matrix, got {a.ndim} dimensions")
-    if a.size == 0:
+    if isinstance(x, list):
+        shape(x, name)  # ragged, empty, bool, str...: raises exactly as purenet does
+        return np.array(x)
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix) "
+                        f"or an array, got {type(x).__name__}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"{name} must be a vector or a matrix, got {x.ndim} dimensions")
+    if x.size == 0:
         raise ValueError(f"{name} is empty: expected at least one element")
-    if a.dtype == bool or a.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers (float or int), got {a.dtype}")
-    return a
+    if x.dtype.kind not in "iuf":  # bool is kind "b": refused, as in purenet
+        raise TypeError(f"{name} must hold numbers (float or int), got {x.dtype.name}")
+    return x
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """Return 1 / (1 + exp(-x)) elementwise, in the shape of x; never overflows or warns."""
+    """Return 1 / (1 + exp(-x)) elementwise, in the shape of x: (N,) or (N, M).
+
+    Every value lies in [0, 1]; no finite x makes it overflow, raise or warn.
+    """
     x = as_array(x, "x")
     # exp(-|x|) <= 1 for every x, so it cannot overflow; each side of the
-    # where() is the algebraically equal form for its sign of x.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # where() is the algebraically equal form for its sign of x. exp(-1000)
+    # underflows to 0.0, which is the right answer, so that is not flagged.
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_grad(x: np.ndarray) -> np.ndarray:
@@ -54,20 +61,25 @@ def sigmoid_grad(x: np.ndarray) -> np.ndarray:
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
-    """Return exp(x_k) / sum_i exp(x_i) for a vector, or for each row of a matrix.
+    """Return y_k = exp(x_k) / sum_i exp(x_i) for a vector (C,), or for each row of (N, C).
 
-    Each result row is a probability distribution: entries in [0, 1] summing to 1.
+    The result has x's shape; each row is a probability distribution: entries in
+    [0, 1] summing to 1. No finite x overflows; a row holding NaN or +inf gives NaN.
     """
     x = as_array(x, "x")
     # Subtracting the row max keeps every exp() argument <= 0 (no overflow).
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    # Underflow to 0.0 is the right answer; x - max can only overflow towards
+    # -inf (whose exp is 0.0 again); inf - inf gives NaN as in purenet.
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
 
 def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
-    """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), summed over every entry.
+    """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), a number, summed over every entry.
 
-    y and t must have the same shape: t is one-hot here, as in the book.
+    y and t must have the same shape, (C,) or (N, C): t is one-hot here, as in the
+    book. A batch gives the sum over its rows, not the mean (the book's formula).
     """
     y, t = as_array(y, "y"), as_array(t, "t")
     if y.shape != t.shape:
@@ -77,14 +89,19 @@ def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
 
 
 def cross_entropy_error(y: np.ndarray, t: np.ndarray | int) -> float:
-    """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차).
+    """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차), a number.
 
-    y is one sample (C,) or a batch (N, C) of probabilities. t is either one-hot,
-    in the shape of y, or label indices: an int for one sample, N ints for a
-    batch, where the label's log-probability alone counts. The result is the
-    mean over the batch, so batches of any size give comparable numbers.
+    y is one sample (C,) or a batch (N, C) of probabilities (>= 0, e.g. softmax's
+    output). t is either one-hot, in the shape of y, or label indices: an int for
+    one sample, N ints for a batch, where the label's log-probability alone
+    counts. The result is the mean over the batch (N = 1 for one sample), so
+    batches of any size give comparable numbers.
     """
     y = as_array(y, "y")
+    negative = y[y < 0]  # the log of a negative number has no value: say so plainly
+    if negative.size:
+        raise ValueError(f"cross_entropy_error needs probabilities y >= 0 "
+                         f"(e.g. softmax's output), got {float(negative[0])}")
     labels = to_labels(t, y.shape)
     rows = y.reshape(1, -1) if y.ndim == 1 else y
     if labels is None:  # one-hot (or any distribution): the full sum

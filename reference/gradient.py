@@ -17,18 +17,20 @@ H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps it
 
 
 def numerical_diff(f: Callable[[float], float], x: float) -> float:
-    """Return (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
 def _check_floats(x: object) -> np.ndarray:
-    if isinstance(x, np.ndarray) and x.dtype.kind in "iu":
+    if not isinstance(x, np.ndarray):
+        # A list would be copied into a new array, nudged there, and f(x) would
+        # never see the change: every gradient entry would silently be 0.
+        raise TypeError(f"numerical_gradient needs x as a float array (it is changed in "
+                        f"place), got {type(x).__name__}")
+    a = as_array(x, "x")
+    if a.dtype.kind in "iu":
         # x[i] = tmp + h on an int array truncates back to tmp: the gradient
         # would silently come out 0. The book's version has that bug.
-        raise TypeError("numerical_gradient needs x of floats, got int values: "
-                        "convert them first, e.g. x.astype(float)")
-    a = as_array(x, "x")
-    if a.dtype.kind != "f":
         raise TypeError("numerical_gradient needs x of floats, got int values: "
                         "convert them first, e.g. x.astype(float)")
     return a
@@ -37,9 +39,10 @@ def _check_floats(x: object) -> np.ndarray:
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
-    x is a float array (1-D or 2-D). Each entry is nudged in place by +h and -h
-    while f(x) is evaluated, then put back exactly as it was, even if f raises,
-    so the caller's x is unchanged afterwards. f costs 2 calls per entry.
+    x is a float array, (n,) or (n, m), and f(x) a number. Each entry is nudged
+    in place by +h and -h while f(x) is evaluated, then put back exactly as it
+    was, even if f raises, so the caller's x is unchanged afterwards.
+    f costs 2 calls per entry.
     """
     _check_floats(x)
     grad = np.zeros_like(x)
@@ -51,9 +54,18 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.nd
             x[idx] = tmp - H
             fxh2 = f(x)  # f(x - h)
         finally:
-            x[idx] = tmp  # the saved float64 is exact: restored bit for bit
+            x[idx] = tmp  # the saved value has x's own dtype: restored bit for bit
         grad[idx] = (fxh1 - fxh2) / (2 * H)
     return grad
+
+
+def _check_steps(lr: object, step_num: object) -> None:
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (float, int, np.floating)):
+        raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
+    if isinstance(step_num, (bool, np.bool_)) or not isinstance(step_num, (int, np.integer)):
+        raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
+    if step_num < 0:
+        raise ValueError(f"step_num must be >= 0, got {step_num}")
 
 
 def gradient_descent(
@@ -62,12 +74,14 @@ def gradient_descent(
     lr: float = 0.01,
     step_num: int = 100,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Repeat x <- x - lr * grad f(x) step_num times from init_x.
+    """Repeat x <- x - lr * grad f(x) step_num times from init_x (경사법; lr is the book's η).
 
+    init_x is a vector (n,) or a matrix (n, m) of numbers (ints are made floats).
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
     """
-    x = _check_floats(init_x).copy()
+    _check_steps(lr, step_num)
+    x = as_array(init_x, "init_x").astype(float)  # always a copy
     path = [x.copy()]
     for _ in range(step_num):
         grad = numerical_gradient(f, x)
