@@ -334,6 +334,9 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
 
 
 def _read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
+    if not zipfile.is_zipfile(f):
+        raise ValueError("not a zip archive")
+    f.seek(0)
     params = {}
     with zipfile.ZipFile(f) as zf:
         for name in zf.namelist():

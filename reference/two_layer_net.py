@@ -285,5 +285,11 @@ def _read_npz(f: IO[bytes]) -> dict[str, np.ndarray]:
     if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
         raise ValueError("not a zip archive")
     f.seek(0)
+    params = {}
     with np.load(f, allow_pickle=False) as npz:
-        return {key: npz[key] for key in npz.files}
+        for key in npz.files:
+            params[key] = npz[key]
+            if params[key].dtype.str not in ("<f8", "<f4"):
+                raise ValueError(f"{key!r} holds {params[key].dtype.str!r} numbers, "
+                                 f"expected float ('<f8' or '<f4')")
+    return params

@@ -1,0 +1,70 @@
+"""Stochastic gradient descent, the update rule of learning (book sections 4.4 and 6.1).
+
+After each mini-batch, every parameter takes a small step against its
+gradient: W <- W - lr * dL/dW (확률적 경사 하강법, SGD). The step is made in
+place, so a network holding the same lists sees its new weights at once.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from purenet.matrix import Matrix, Vector
+
+
+class SGD:
+    """Plain SGD with learning rate lr (the book's eta): params[key] -= lr * grads[key]."""
+
+    def __init__(self, lr: float = 0.01) -> None:
+        if isinstance(lr, bool) or not isinstance(lr, Real):
+            raise TypeError(f"lr must be a number, got {type(lr).__name__}")
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be positive and finite, got {lr!r}")
+        self.lr = float(lr)
+
+    def update(self, params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
+        """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
+
+        grads must have exactly the keys of params, each of its param's shape.
+        The rows of params are refilled, not replaced, so lists held elsewhere
+        (a network's params) change too.
+        """
+        _check_keys(params, grads)
+        for key in params:
+            got, want = _dims(grads[key], f"grads[{key!r}]"), _dims(params[key], f"params[{key!r}]")
+            if got != want:
+                raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
+                                 f"{want}: they must match")
+        lr = self.lr
+        for key, p in params.items():
+            g = grads[key]
+            if isinstance(p[0], list):
+                for row, grow in zip(p, g):
+                    row[:] = [w - lr * d for w, d in zip(row, grow)]  # type: ignore[arg-type]
+            else:
+                p[:] = [w - lr * d for w, d in zip(p, g)]  # type: ignore[operator]
+
+
+def _check_keys(params: dict, grads: dict) -> None:
+    # The book's typo `for key in ('W1, b1, W2, b2')` walks the characters of
+    # one string; a dict built from such a loop must fail here, loudly.
+    extra = sorted(map(repr, set(grads) - set(params)))
+    missing = sorted(map(repr, set(params) - set(grads)))
+    if extra or missing:
+        parts = ([f"grads has keys not in params: {', '.join(extra)}"] if extra else []) \
+            + ([f"grads lacks keys of params: {', '.join(missing)}"] if missing else [])
+        raise ValueError("; ".join(parts))
+
+
+def _dims(v: object, name: str) -> tuple[int, ...]:
+    # Lengths only, O(rows): the entries were checked where the network made them.
+    if not isinstance(v, list):
+        raise TypeError(f"{name} must be a list (vector) or a list of rows (matrix), "
+                        f"got {type(v).__name__}")
+    if not v or not isinstance(v[0], list):
+        return (len(v),)
+    cols = len(v[0])
+    if any(not isinstance(row, list) or len(row) != cols for row in v):
+        raise ValueError(f"{name} is ragged: its rows have different lengths")
+    return (len(v), cols)
