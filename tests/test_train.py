@@ -1,0 +1,242 @@
+"""Tests of purenet/train.py, the one training loop both packages run.
+
+Tiny synthetic data sets keep every test well under a second; a stand-in
+network (FakeNet) lets the loop's bookkeeping be tested without any math.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+import purenet.optimizer
+import purenet.two_layer_net
+import reference.optimizer
+import reference.two_layer_net
+from purenet.train import (
+    History,
+    Hyperparameters,
+    Step,
+    accuracy_in_chunks,
+    batch_indices,
+    take_array,
+    take_rows,
+    train,
+)
+
+
+def blobs(n: int, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """n points in 6 dimensions, 3 classes, each class around its own corner: learnable."""
+    rng = random.Random(seed)
+    x, t = [], []
+    for _ in range(n):
+        k = rng.randrange(3)
+        x.append([(1.0 if j % 3 == k else 0.0) + 0.3 * rng.random() for j in range(6)])
+        t.append(k)
+    return x, t
+
+
+def run(impl: str, seed: int, hp: Hyperparameters, n_train: int = 40,
+        **hooks: Any) -> tuple[History, list[list[int]]]:
+    """Train a 6-5-3 net in impl on blobs, from purenet's seeded start weights."""
+    (x, t), (xt, tt) = blobs(n_train, seed=1), blobs(12, seed=2)
+    rng = random.Random(seed)
+    net: Any = purenet.two_layer_net.TwoLayerNet(6, 5, 3, weight_init_std=0.5, rng=rng)
+    take = take_rows
+    opt: Any = purenet.optimizer.SGD(hp.lr)
+    if impl == "numpy":
+        net = reference.two_layer_net.TwoLayerNet.from_params(net.get_params())
+        x, t, xt, tt = np.array(x), np.array(t), np.array(xt), np.array(tt)
+        take = take_array
+        opt = reference.optimizer.SGD(hp.lr)
+    drawn: list[list[int]] = []
+
+    def on_step(phase: str, step: Step) -> None:
+        if phase == "gradient":
+            drawn.append(list(step.indices))
+
+    history = train(net, opt, ((x, t), (xt, tt)), hp, rng, take=take, on_step=on_step, **hooks)
+    return history, drawn
+
+
+@pytest.mark.parametrize("sampling", ["replacement", "shuffle"])
+def test_same_seed_same_batches_and_losses_in_both_packages(sampling: str) -> None:
+    hp = Hyperparameters(iters=30, batch_size=8, lr=0.5, sampling=sampling)
+    pure, pure_batches = run("pure", 7, hp)
+    numpy, numpy_batches = run("numpy", 7, hp)
+    assert pure_batches == numpy_batches
+    assert len(pure.train_loss) == len(numpy.train_loss) == 30
+    for i, (a, b) in enumerate(zip(pure.train_loss, numpy.train_loss)):
+        assert abs(a - b) <= 1e-12, f"iteration {i}: pure {a!r}, numpy {b!r}"
+    assert [(e["iteration"], e["train_acc"], e["test_acc"]) for e in pure.epochs] == \
+        [(e["iteration"], e["train_acc"], e["test_acc"]) for e in numpy.epochs]
+    # it learns: the loss of the last iterations is well below log(3) = 1.0986
+    assert sum(pure.train_loss[-5:]) / 5 < 0.9
+
+
+def test_another_seed_draws_other_batches() -> None:
+    hp = Hyperparameters(iters=5, batch_size=8, lr=0.1)
+    assert run("pure", 1, hp)[1] != run("pure", 2, hp)[1]
+
+
+class FakeNet:
+    """Stands in for a network: a scripted loss per call, no parameters to speak of."""
+
+    def __init__(self, losses: Any = None, interrupt_at: int | None = None) -> None:
+        self.params: dict[str, list[float]] = {"w": [0.0]}
+        self.losses, self.interrupt_at, self.calls = losses, interrupt_at, 0
+        self.updates = 0
+
+    def loss_and_gradient(self, x: Any, t: Any) -> tuple[float, dict[str, list[float]]]:
+        i, self.calls = self.calls, self.calls + 1
+        if i == self.interrupt_at:
+            raise KeyboardInterrupt
+        loss = self.losses(i) if self.losses else 1.0 / (i + 1)
+        return loss, {"w": [1.0]}
+
+    def accuracy(self, x: Any, t: Any) -> float:
+        return 0.5
+
+
+class CountingSGD:
+    def __init__(self) -> None:
+        self.updates = 0
+
+    def update(self, params: dict, grads: dict) -> None:
+        self.updates += 1
+
+
+def fake_data(n_train: int, n_test: int = 10) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    return (list(range(n_train)), [0] * n_train), (list(range(n_test)), [0] * n_test)
+
+
+def test_the_books_run_evaluates_17_times_on_integer_epochs() -> None:
+    hp = Hyperparameters(iters=10000, batch_size=100, lr=0.1)
+    history = train(FakeNet(), CountingSGD(), fake_data(60000), hp, random.Random(0))
+    assert history.iter_per_epoch == 600 and isinstance(history.iter_per_epoch, int)
+    assert [e["iteration"] for e in history.epochs] == list(range(0, 10000, 600))
+    assert len(history.epochs) == 17
+    assert len(history.train_loss) == 10000
+    assert history.stopped is None
+
+
+def test_an_epoch_is_floor_of_train_size_over_batch_size() -> None:
+    hp = Hyperparameters(iters=20, batch_size=7, lr=0.1)
+    history = train(FakeNet(), CountingSGD(), fake_data(50), hp, random.Random(0))
+    assert history.iter_per_epoch == 7  # 50 // 7, not 7.14...
+    assert [e["iteration"] for e in history.epochs] == [0, 7, 14]
+
+
+def test_a_batch_as_large_as_the_data_is_one_iteration_per_epoch() -> None:
+    hp = Hyperparameters(iters=3, batch_size=10, lr=0.1)
+    history = train(FakeNet(), CountingSGD(), fake_data(10), hp, random.Random(0))
+    assert history.iter_per_epoch == 1
+    assert len(history.epochs) == 3
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_loss_stops_before_its_update_naming_the_iteration(bad: float) -> None:
+    net, opt = FakeNet(losses=lambda i: bad if i == 5 else 1.0), CountingSGD()
+    history = train(net, opt, fake_data(100), Hyperparameters(iters=50, batch_size=10, lr=3.0),
+                    random.Random(0))
+    assert history.stopped == "diverged"
+    assert "iteration 5" in history.message
+    assert "--lr" in history.message and "0.3" in history.message
+    assert history.train_loss == [1.0] * 5  # the bad loss is not recorded...
+    assert opt.updates == 5  # ...nor applied
+
+
+def test_ctrl_c_returns_what_was_gathered_so_far() -> None:
+    net, opt = FakeNet(interrupt_at=3), CountingSGD()
+    history = train(net, opt, fake_data(100), Hyperparameters(iters=50, batch_size=10, lr=0.1),
+                    random.Random(0))
+    assert history.stopped == "interrupted"
+    assert len(history.train_loss) == 3
+    assert "iteration 3" in history.message
+    assert history.to_dict()["stopped"] == "interrupted"
+
+
+def test_the_loop_records_the_loss_it_was_given_without_another_forward_pass() -> None:
+    net = FakeNet()
+    history = train(net, CountingSGD(), fake_data(100),
+                    Hyperparameters(iters=4, batch_size=10, lr=0.1), random.Random(0))
+    assert net.calls == 4
+    assert history.train_loss == [1.0, 0.5, 1 / 3, 0.25]
+
+
+def test_hooks_see_each_iteration_and_each_evaluation() -> None:
+    seen, epochs, phases = [], [], []
+    train(FakeNet(), CountingSGD(), fake_data(20), Hyperparameters(iters=5, batch_size=10),
+          random.Random(0), on_iteration=lambda i, loss: seen.append(i),
+          on_epoch=epochs.append, on_step=lambda phase, step: phases.append(phase))
+    assert seen == [0, 1, 2, 3, 4]
+    assert [e["iteration"] for e in epochs] == [0, 2, 4]
+    assert set(epochs[0]) == {"iteration", "loss", "train_acc", "test_acc"}
+    assert phases == ["gradient", "update"] * 5
+
+
+def test_timings_are_filled() -> None:
+    history = train(FakeNet(), CountingSGD(), fake_data(20),
+                    Hyperparameters(iters=5, batch_size=10), random.Random(0))
+    assert set(history.timings) == {"sampling", "gradient", "update", "evaluation"}
+    assert all(v >= 0 for v in history.timings.values())
+
+
+def test_shuffle_visits_each_index_once_per_epoch() -> None:
+    batches = batch_indices(random.Random(3), 30, 5, "shuffle")
+    for _ in range(4):  # four epochs of 6 batches
+        epoch = [i for _ in range(6) for i in next(batches)]
+        assert sorted(epoch) == list(range(30))
+
+
+def test_shuffle_drops_the_remainder_and_never_repeats_within_an_epoch() -> None:
+    batches = batch_indices(random.Random(3), 32, 5, "shuffle")
+    for _ in range(3):
+        epoch = [i for _ in range(32 // 5) for i in next(batches)]
+        assert len(epoch) == len(set(epoch)) == 30
+
+
+def test_replacement_is_the_books_independent_draws() -> None:
+    batches = batch_indices(random.Random(5), 10, 8, "replacement")
+    drawn = [next(batches) for _ in range(50)]
+    assert all(len(b) == 8 and all(0 <= i < 10 for i in b) for b in drawn)
+    assert any(len(set(b)) < len(b) for b in drawn)  # repeats happen within a batch
+    rng = random.Random(5)
+    assert drawn[:2] == [rng.choices(range(10), k=8), rng.choices(range(10), k=8)]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"iters": 0}, "iters"),
+    ({"batch_size": 0}, "batch_size"),
+    ({"batch_size": 11}, "batch_size"),
+    ({"lr": 0.0}, "lr"),
+    ({"lr": -1.0}, "lr"),
+    ({"lr": math.nan}, "lr"),
+    ({"sampling": "random"}, "sampling"),
+])
+def test_impossible_settings_are_refused_before_training(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        train(FakeNet(), CountingSGD(), fake_data(10),
+              Hyperparameters(**{"batch_size": 5, **kwargs}), random.Random(0))
+
+
+def test_take_rows_and_take_array_gather_the_same_rows() -> None:
+    x = [[float(i), float(i) * 2] for i in range(10)]
+    a = np.array(x)
+    assert take_rows(x, [3, 3, 0]) == take_array(a, [3, 3, 0]).tolist()
+    view = take_array(a, range(2, 5))
+    assert np.shares_memory(view, a) and view.tolist() == x[2:5]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 100])
+def test_accuracy_in_chunks_equals_one_call_on_everything(chunk: int) -> None:
+    x, t = blobs(23)
+    net = purenet.two_layer_net.TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=3)
+    assert accuracy_in_chunks(net, x, t, take_rows, chunk) == net.accuracy(x, t)
+    np_net = reference.two_layer_net.TwoLayerNet.from_params(net.get_params())
+    assert accuracy_in_chunks(np_net, np.array(x), np.array(t), take_array, chunk) == \
+        net.accuracy(x, t)
