@@ -1,0 +1,398 @@
+"""Tests of cli.py: usage errors, missing data, output files, and short real runs.
+
+Most tests call the click commands in-process (CliRunner); one runs
+``python cli.py`` as a user would. Tests that train on real MNIST read
+PURENET_DATA and are skipped, with the reason, when it names no directory
+holding the files. Downloads are made impossible: no test waits on a network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+
+import cli
+import purenet.mnist
+import reference.two_layer_net
+
+ROOT = Path(__file__).resolve().parent.parent
+MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+               "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+
+def mnist_dir() -> str | None:
+    """The directory PURENET_DATA names, if it holds the four MNIST files."""
+    value = os.environ.get("PURENET_DATA")
+    if not value:
+        return None
+    path = os.path.abspath(value)
+    ok = all(os.path.isfile(os.path.join(path, name)) or
+             os.path.isfile(os.path.join(path, name + ".gz")) for name in MNIST_FILES)
+    return path if ok else None
+
+
+DATA = mnist_dir()
+needs_mnist = pytest.mark.skipif(
+    DATA is None, reason="real MNIST needed: set PURENET_DATA to a directory holding the four "
+                         "MNIST files (CI uses ../shared/mnist)")
+
+
+@pytest.fixture(autouse=True)
+def no_download(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A cache in tmp_path and no mirrors at all: a missing file fails at once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name, info in list(purenet.mnist.DATASETS.items()):
+        monkeypatch.setitem(purenet.mnist.DATASETS, name, dataclasses.replace(info, mirrors=()))
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, list(args), catch_exceptions=False)
+
+
+def train(*args: str) -> Result:
+    return invoke("train", *(("--data-dir", DATA) if DATA else ()), *args)
+
+
+# ---------------------------------------------------------------------------
+# usage errors: exit 2 before any work, with a message naming the option
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--one-hot-labe"], ["No such option '--one-hot-labe'", "Did you mean '--one-hot-label'"]),
+    (["--lr", "0"], ["--lr", "positive"]),
+    (["--lr", "-0.1"], ["--lr", "positive"]),
+    (["--lr", "nan"], ["--lr", "positive"]),
+    (["--batch-size", "0"], ["--batch-size", "0"]),
+    (["--batch-size", "101", "--train-size", "100"], ["--batch-size", "101", "100 training"]),
+    (["--impl", "torch"], ["--impl", "torch"]),
+    (["--dtype", "float32", "--impl", "pure"], ["--dtype float32", "--impl numpy"]),
+    (["--save", "weights.pkl"], ["--save", ".npz or .json"]),
+    (["--iters", "0"], ["--iters"]),
+])
+def test_usage_errors_exit_2_with_a_clear_message(args: list[str], words: list[str]) -> None:
+    result = invoke("train", *args)
+    assert result.exit_code == 2, result.output
+    for word in words:
+        assert word in result.output
+
+
+def test_a_batch_larger_than_the_data_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def small(**kwargs: Any) -> Any:
+        x, t = np.zeros((50, 784)), np.zeros(50, dtype=np.int64)
+        return (x, t), (x, t)
+
+    monkeypatch.setattr("reference.mnist.load_mnist", small)
+    result = invoke("train", "--no-check", "--batch-size", "60")
+    assert result.exit_code == 2
+    assert "--batch-size" in result.output and "50 training images" in result.output
+
+
+# ---------------------------------------------------------------------------
+# missing data: the loader's one-line message, exit 1, no traceback
+
+
+@pytest.mark.parametrize("impl", ["pure", "numpy"])
+def test_missing_data_exits_1_with_the_loaders_message(
+        impl: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli.cli, ["train", "--impl", impl, "--data-dir", str(empty)])
+    assert result.exit_code == 1
+    assert "Error: MNIST files not found" in result.output
+    assert "--data-dir or PURENET_DATA" in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, purenet.mnist.DataError)
+
+
+def test_evaluate_with_missing_data_exits_1(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    params = tmp_path / "p.json"
+    reference.two_layer_net.TwoLayerNet(784, 3, 10, seed=0).save(params)
+    result = invoke("evaluate", str(params), "--data-dir", str(tmp_path))
+    assert result.exit_code == 1 and "MNIST files not found" in result.output
+
+
+# ---------------------------------------------------------------------------
+# output files: checked before training, never silently overwritten
+
+
+@pytest.mark.parametrize("option, name", [("--history", "h.json"), ("--save", "p.npz"),
+                                          ("--plot", "f.png")])
+def test_an_existing_output_needs_force(option: str, name: str, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / name
+    target.write_text("precious")
+    result = invoke("train", "--impl", "pure", option, str(target))
+    assert result.exit_code == 2
+    assert f"{option} {target} exists; pass --force to overwrite it" in result.output
+    assert target.read_text() == "precious"
+
+
+def test_force_lets_the_run_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past the output check the run needs data: an empty directory shows it got there.
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    target = tmp_path / "h.json"
+    target.write_text("old")
+    result = invoke("train", "--impl", "pure", "--history", str(target), "--force",
+                    "--data-dir", str(tmp_path))
+    assert result.exit_code == 1 and "MNIST files not found" in result.output
+    assert target.read_text() == "old"  # nothing trained, nothing written
+
+
+def test_a_missing_directory_is_refused_before_training(tmp_path: Path) -> None:
+    result = invoke("train", "--save", str(tmp_path / "nope" / "p.npz"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "nope" in result.output
+
+
+def test_two_outputs_cannot_share_a_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.json")
+    result = invoke("train", "--save", path, "--history", path)
+    assert result.exit_code == 2 and "same file" in result.output
+
+
+def test_plot_without_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    result = invoke("descent", "--plot", str(tmp_path / "d.png"))
+    assert result.exit_code == 1
+    assert "pip install -e '.[plot]'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "d.png").exists()
+
+
+# ---------------------------------------------------------------------------
+# descent and gradcheck need no data
+
+
+def test_descent_follows_the_closed_form() -> None:
+    result = invoke("descent", "--x0", "-3.0", "--x1", "4.0", "--lr", "0.1", "--steps", "20",
+                    "--every", "1")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()
+            if re.match(r"^\s*\d+\s", line)]
+    assert [int(r[0]) for r in rows] == list(range(21))
+    for k, x0, x1, f in rows:
+        exact = 0.8 ** int(k)  # x_k = (1 - 2 lr)^k x_0
+        assert math.isclose(float(x0), -3.0 * exact, rel_tol=1e-5)
+        assert math.isclose(float(x1), 4.0 * exact, rel_tol=1e-5)
+        assert math.isclose(float(f), 25.0 * exact ** 2, rel_tol=1e-5)
+    gap = float(re.search(r"the path ends (\S+) from it", result.output).group(1))
+    assert gap < 1e-9
+
+
+def test_descent_start_option_and_the_books_endpoint() -> None:
+    result = invoke("descent", "--start=-3,4")
+    assert result.exit_code == 0
+    last = [line for line in result.output.splitlines() if line.strip().startswith("100 ")]
+    x0, x1 = map(float, last[0].split()[1:3])
+    assert abs(x0) < 1e-9 and abs(x1) < 1e-9  # the book: (-6.1e-10, 8.1e-10)
+    assert invoke("descent", "--start", "-3", "--x0", "1").exit_code == 2
+    assert invoke("descent", "--start", "a,b").exit_code == 2
+
+
+def test_descent_with_too_large_a_step_says_so() -> None:
+    result = invoke("descent", "--lr", "1.5", "--steps", "5")
+    assert result.exit_code == 0 and "overshoots" in result.output
+
+
+def test_descent_plot_writes_a_png(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "descent.png"
+    result = invoke("descent", "--steps", "20", "--plot", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert invoke("descent", "--plot", str(target)).exit_code == 2  # exists, no --force
+
+
+@pytest.mark.parametrize("impl", ["pure", "numpy"])
+def test_gradcheck_agrees_in_both_packages(impl: str) -> None:
+    result = invoke("gradcheck", "--impl", impl)
+    assert result.exit_code == 0, result.output
+    errors = re.findall(r"^\s+(W1|b1|W2|b2)\s.*\s(\S+e[-+]\d+)$", result.output, re.M)
+    assert [k for k, _ in errors] == ["W1", "b1", "W2", "b2"]
+    assert all(float(e) < 1e-6 for _, e in errors)
+    assert "OK: backprop agrees with the numerical gradient" in result.output
+
+
+def test_gradcheck_fails_when_backprop_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = reference.two_layer_net.TwoLayerNet.gradient
+
+    def wrong(self: Any, x: Any, t: Any) -> dict:
+        grads = original(self, x, t)
+        grads["b1"] = grads["b1"] * 1.01
+        return grads
+
+    monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "gradient", wrong)
+    result = CliRunner().invoke(cli.cli, ["gradcheck", "--impl", "numpy"])
+    assert result.exit_code == 1 and "FAIL" in result.output
+
+
+def test_python_cli_py_runs_as_a_script() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "descent", "--steps", "3"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "closed form" in result.stdout
+
+
+# ---------------------------------------------------------------------------
+# real MNIST
+
+
+def history_of(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@needs_mnist
+def test_pure_and_numpy_train_alike_end_to_end(tmp_path: Path) -> None:
+    common = ["--train-size", "1000", "--test-size", "200", "--hidden", "20", "--iters", "100",
+              "--batch-size", "50", "--lr", "0.5", "--seed", "3"]
+    runs = {}
+    for impl in ("pure", "numpy"):
+        path = tmp_path / f"{impl}.json"
+        result = train("--impl", impl, *common, "--history", str(path))
+        assert result.exit_code == 0, result.output
+        runs[impl] = history_of(path)
+    pure, numpy = runs["pure"], runs["numpy"]
+    assert len(pure["train_loss"]) == len(numpy["train_loss"]) == 100
+    for i, (a, b) in enumerate(zip(pure["train_loss"], numpy["train_loss"])):
+        assert abs(a - b) <= 1e-6, f"iteration {i}: pure {a!r}, numpy {b!r}"
+    assert [(e["iteration"], e["train_acc"], e["test_acc"]) for e in pure["epochs"]] == \
+        [(e["iteration"], e["train_acc"], e["test_acc"]) for e in numpy["epochs"]]
+    assert len(pure["epochs"]) == 5  # iterations 0, 20, 40, 60, 80 of 1000 // 50 = 20
+    assert pure["epochs"][-1]["test_acc"] > 0.5  # it did learn
+
+
+@needs_mnist
+def test_a_numpy_run_saves_params_that_evaluate_alike_in_both_packages(tmp_path: Path) -> None:
+    params, history = tmp_path / "params.npz", tmp_path / "history.json"
+    result = train("--impl", "numpy", "--iters", "300", "--train-size", "5000",
+                   "--test-size", "1000", "--lr", "0.5", "--save", str(params),
+                   "--history", str(history))
+    assert result.exit_code == 0, result.output
+    assert "check: purenet and reference agree" in result.output
+    assert re.search(r"epoch\s+0\s+iter\s+0\s+loss", result.output)
+    assert f"wrote {params}, {history}" in result.output
+
+    h = history_of(history)
+    assert {"impl", "seed", "hyperparameters", "train_loss", "epochs", "seconds"} <= set(h)
+    assert h["impl"] == "numpy" and h["seed"] == 0 and h["dtype"] == "float64"
+    assert h["hyperparameters"] == {
+        "iters": 300, "batch_size": 100, "lr": 0.5, "sampling": "replacement",
+        "hidden_size": 50, "weight_init_std": 0.01, "train_size": 5000, "test_size": 1000,
+        "one_hot_label": False}
+    assert len(h["train_loss"]) == 300 and all(isinstance(v, float) for v in h["train_loss"])
+    assert [e["iteration"] for e in h["epochs"]] == [0, 50, 100, 150, 200, 250]
+    assert all(set(e) >= {"iteration", "train_acc", "test_acc"} for e in h["epochs"])
+    assert h["stopped"] is None and h["seconds"] > 0
+
+    accuracies = []
+    for impl in ("numpy", "pure"):
+        result = invoke("evaluate", str(params), "--impl", impl, "--test-size", "500",
+                        *(("--data-dir", DATA) if DATA else ()))
+        assert result.exit_code == 0, result.output
+        accuracies.append(float(re.search(r"test accuracy (\S+)", result.output).group(1)))
+    assert accuracies[0] == accuracies[1] > 0.8
+
+
+@needs_mnist
+def test_a_diverging_run_stops_naming_the_iteration_and_keeps_its_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stable sigmoid and softmax keep the loss finite even at --lr 1e300,
+    # so the NaN a too-large step gives in other code is injected here.
+    original = reference.two_layer_net.TwoLayerNet.loss_and_gradient
+    calls = []
+
+    def nan_at_12(self: Any, x: Any, t: Any) -> Any:
+        calls.append(1)
+        loss, grads = original(self, x, t)
+        return (math.nan if len(calls) == 13 else loss), grads
+
+    monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient", nan_at_12)
+    history = tmp_path / "h.json"
+    result = train("--impl", "numpy", "--no-check", "--lr", "5", "--train-size", "500",
+                   "--test-size", "100", "--iters", "50", "--history", str(history))
+    assert result.exit_code == 1, result.output
+    assert "the loss became nan at iteration 12" in result.output
+    assert "smaller learning rate, e.g. --lr 0.5" in result.output
+    h = history_of(history)
+    assert h["stopped"] == "diverged" and len(h["train_loss"]) == 12
+
+
+@needs_mnist
+def test_ctrl_c_writes_what_was_gathered_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = reference.two_layer_net.TwoLayerNet.loss_and_gradient
+    calls = []
+
+    def interrupted_at_7(self: Any, x: Any, t: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 8:
+            raise KeyboardInterrupt
+        return original(self, x, t)
+
+    monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient",
+                        interrupted_at_7)
+    history, params = tmp_path / "h.json", tmp_path / "p.json"
+    result = train("--impl", "numpy", "--no-check", "--train-size", "500", "--test-size",
+                   "100", "--iters", "50", "--history", str(history), "--save", str(params))
+    assert result.exit_code == 130
+    assert "interrupted at iteration 7" in result.output
+    assert len(history_of(history)["train_loss"]) == 7
+    assert reference.two_layer_net.TwoLayerNet.load(params).params["W1"].shape == (784, 50)
+
+
+@needs_mnist
+def test_explain_prints_the_four_steps(tmp_path: Path) -> None:
+    result = train("--impl", "numpy", "--no-check", "--train-size", "1000", "--test-size",
+                   "100", "--iters", "2", "--explain")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for words in ("1) mini-batch: 100 of the 1000", "first indices:",
+                  "x (100, 784) @ W1 (784, 50) + b1 (50,) -> a1 (100, 50)",
+                  "softmax(a2) -> y (100, 10)", "dL/dW1 (784, 50)", "3) update with SGD",
+                  "loss on the same batch after the step", "4) repeat"):
+        assert words in out
+
+
+@needs_mnist
+def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = {}
+
+    def fake_train(network: Any, optimizer: Any, data: Any, hp: Any, rng: Any,
+                   **kwargs: Any) -> Any:
+        seen["sizes"] = (len(data[0][0]), len(data[1][0]), hp.iters)
+        from purenet.train import History
+        return History(iter_per_epoch=1)
+
+    monkeypatch.setattr(cli, "train", fake_train)
+    result = train("--impl", "pure", "--test-size", "300")
+    assert result.exit_code == 0, result.output
+    assert "using --train-size 5000 --iters 1300" in result.output
+    assert "--test-size" not in result.output.splitlines()[0]  # given, so not a default
+    assert seen["sizes"] == (5000, 300, 1300)
+
+
+@needs_mnist
+def test_float32_runs_and_plot_is_written(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    plot = tmp_path / "training.png"
+    result = train("--impl", "numpy", "--dtype", "float32", "--no-check", "--train-size", "2000",
+                   "--test-size", "500", "--iters", "60", "--plot", str(plot))
+    assert result.exit_code == 0, result.output
+    assert "numpy (float32)" in result.output
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
