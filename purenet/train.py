@@ -241,6 +241,6 @@ def train(
             # 4) repeat
     except KeyboardInterrupt:
         history.stopped = "interrupted"
-        history.message = (f"interrupted at iteration {i} after {len(history.train_loss)} "
-                           f"finished iterations")
+        history.message = (f"interrupted (Ctrl-C) in iteration {i}, after "
+                           f"{len(history.train_loss)} finished iterations")
     return history

@@ -351,7 +351,7 @@ def test_ctrl_c_writes_what_was_gathered_and_exits_130(
     result = train("--impl", "numpy", "--no-check", "--train-size", "500", "--test-size",
                    "100", "--iters", "50", "--history", str(history), "--save", str(params))
     assert result.exit_code == 130
-    assert "interrupted at iteration 7" in result.output
+    assert "interrupted (Ctrl-C) in iteration 7, after 7 finished" in result.output
     assert len(history_of(history)["train_loss"]) == 7
     assert reference.two_layer_net.TwoLayerNet.load(params).params["W1"].shape == (784, 50)
 

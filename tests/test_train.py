@@ -156,7 +156,7 @@ def test_ctrl_c_returns_what_was_gathered_so_far() -> None:
                     random.Random(0))
     assert history.stopped == "interrupted"
     assert len(history.train_loss) == 3
-    assert "iteration 3" in history.message
+    assert "in iteration 3, after 3 finished iterations" in history.message
     assert history.to_dict()["stopped"] == "interrupted"
 
 
