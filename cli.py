@@ -19,8 +19,8 @@ import math
 import os
 import random
 import sys
-import tempfile
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -136,8 +136,9 @@ def atomic_write(path: str, write: Callable[[str], object]) -> None:
     """
     directory = os.path.dirname(os.path.abspath(path))
     base, ext = os.path.splitext(os.path.basename(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".tmp{ext}", dir=directory)
-    os.close(fd)
+    # A fresh name, not mkstemp: mkstemp's file is private (0600); write() creates
+    # this one with the user's usual permissions. The extension stays last for savefig.
+    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp{ext}")
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -629,8 +630,10 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="accuracy")
     right.legend(loc="lower right")
     hp = record["hyperparameters"]
-    fig.suptitle(f"{record['impl']}: {hp['train_size']} images, batch {hp['batch_size']}, "
-                 f"lr {hp['lr']:g}, hidden {hp['hidden_size']}")
+    last = record["epochs"][-1] if record["epochs"] else {"test_acc": float("nan")}
+    fig.suptitle(f"{record['impl']}: {hp['train_size']} training images, batch "
+                 f"{hp['batch_size']}, lr {hp['lr']:g}, hidden {hp['hidden_size']}; "
+                 f"last test accuracy {last['test_acc']:.4f}")
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     plt.close(fig)
