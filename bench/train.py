@@ -128,6 +128,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=None, help="else $PURENET_DATA")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch run")
+    parser.add_argument("--torch-threads", type=int, default=None,
+                        help="torch's threads (default: as many as NumPy's BLAS)")
     args = parser.parse_args()
 
     cli.limit_blas_threads()  # as the purenet command does, before numpy loads
@@ -147,13 +149,14 @@ def main() -> None:
     report("numpy", loop, t, history["epochs"])
     if args.no_torch:
         return
-    result = run_torch(args, threads)
+    result = run_torch(args, args.torch_threads or threads)
     if result is None:
         print("torch  not installed: no comparison (pip install torch in another venv)")
         return
     report("torch", result["loop"], result["timings"], result["epochs"])
     gap = max(abs(a - b) for a, b in zip(history["train_loss"], result["losses"]))
-    print(f"torch {result['version']} on {threads} thread(s); loop numpy / torch = "
+    print(f"torch {result['version']} on {args.torch_threads or threads} thread(s); "
+          f"loop numpy / torch = "
           f"{loop / result['loop']:.2f}; largest loss difference {gap:.1e} (torch's cross "
           f"entropy has no 1e-7 inside the log)")
 
