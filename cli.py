@@ -248,7 +248,7 @@ def preflight() -> str:
 
     rng = random.Random(4)
     pure_net = PureNet(6, 4, 3, weight_init_std=1.0, rng=rng)
-    numpy_net = NumpyNet.from_params(pure_net.get_params())
+    numpy_net = NumpyNet.from_params(dict(pure_net.get_params()))
     x = [[rng.random() for _ in range(6)] for _ in range(5)]  # (5, 6)
     t = [rng.randrange(3) for _ in range(5)]  # (5,)
     loss_p, grads_p = pure_net.loss_and_gradient(x, t)
@@ -533,7 +533,7 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
 
     gradient = network.loss_and_gradient
     if grad == "numerical":
-        steps_done = []
+        steps_done: list[int] = []
 
         def gradient(x: Any, t: Any) -> tuple[float, dict[str, Any]]:
             start = time.perf_counter()
@@ -700,8 +700,8 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
         require_matplotlib()
     from purenet.gradient import gradient_descent
 
-    def f(x: list[float]) -> float:
-        return x[0] ** 2 + x[1] ** 2
+    def f(x: Any) -> float:
+        return x[0] ** 2 + x[1] ** 2  # f(x0, x1) = x0^2 + x1^2
 
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
@@ -712,7 +712,7 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
             click.echo(f"{k:5d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
     factor = (1 - 2 * lr) ** steps
     exact = (factor * x0, factor * x1)
-    gap = max(abs(a - b) for a, b in zip(final, exact))
+    gap = max(abs(float(a) - b) for a, b in zip(final, exact))  # type: ignore[arg-type]
     click.echo(f"closed form (1 - 2*lr)^{steps} * start = ({exact[0]:.6g}, {exact[1]:.6g}); "
                f"the path ends {gap:.2g} from it")
     if abs(1 - 2 * lr) >= 1:

@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import random
-import sys
 import tempfile
 import time
 from typing import Any
@@ -162,4 +161,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

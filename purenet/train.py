@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,7 +117,7 @@ def take_array(x: Any, indices: Sequence[int]) -> Any:
 
 
 def batch_indices(rng: random.Random, train_size: int, batch_size: int, sampling: str,
-                  ) -> Iterable[list[int]]:
+                  ) -> Iterator[list[int]]:
     """Yield one list of batch_size indices into range(train_size) per iteration, forever.
 
     "replacement" draws each index independently (the book's
@@ -197,7 +197,7 @@ def train(
 
     history = History(iter_per_epoch=max(train_size // hp.batch_size, 1))  # an int, not 600.0
     timings = history.timings
-    batches = iter(batch_indices(rng, train_size, hp.batch_size, hp.sampling))
+    batches = batch_indices(rng, train_size, hp.batch_size, hp.sampling)
     clock = time.perf_counter
     i = 0
     try:
