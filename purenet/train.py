@@ -183,8 +183,9 @@ def train(
     and "update" (after it).
 
     A loss that is NaN or infinite stops the run before its update, and Ctrl-C
-    stops it between two statements: either way the History so far is returned,
-    with ``stopped`` and ``message`` set, so the caller can still save it.
+    stops it wherever it lands: either way the History so far is returned, with
+    ``stopped`` and ``message`` set, so the caller can still save it. (A Ctrl-C
+    that lands inside optimizer.update leaves that one step half applied.)
     """
     (x_train, t_train), (x_test, t_test) = data
     train_size = len(x_train)
@@ -221,6 +222,7 @@ def train(
                 return history
             if on_step is not None:
                 on_step("gradient", Step(i, indices, x_batch, t_batch, loss, grads))
+                t2 = clock()  # the hook's time is no step's
             # 3) update the parameters with SGD: W <- W - lr * dL/dW
             optimizer.update(network.params, grads)
             t3 = clock()
@@ -228,6 +230,7 @@ def train(
             history.train_loss.append(loss)
             if on_step is not None:
                 on_step("update", Step(i, indices, x_batch, t_batch, loss, grads))
+                t3 = clock()
             if i % history.iter_per_epoch == 0:
                 record = {"iteration": i, "loss": loss,
                           "train_acc": float(accuracy(x_train, t_train)),
