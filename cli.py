@@ -40,8 +40,10 @@ from purenet.train import (
 )
 
 # What --impl pure uses unless told otherwise: a plain Python step of 100 images
-# costs about 0.3 s and evaluating 6000 images several seconds, so the book's
-# full run would take most of a day. These finish in about five minutes.
+# costs 0.2 to 0.3 s and evaluating 6000 images about 6 s, so the book's full run
+# would take most of a day. These took 428 s on a shared 2-core machine and reach
+# 0.86 test accuracy (1300 iterations are needed: the first 1000 test images are
+# harder than the average, at 1000 iterations they give 0.839, all 10000 0.856).
 PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
 INPUT_SIZE, OUTPUT_SIZE = 784, 10
 CHECK_TOLERANCE = 1e-10
