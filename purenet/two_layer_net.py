@@ -27,7 +27,17 @@ from typing import IO
 
 from purenet import gradient
 from purenet.functions import cross_entropy_error, sigmoid, softmax, to_labels
-from purenet.matrix import Matrix, Vector, argmax_rows, check_matrix, dot, shape, transpose
+from purenet.matrix import (
+    Matrix,
+    Vector,
+    add_row,
+    argmax_rows,
+    check_matrix,
+    matmul,
+    shape,
+    sum_rows,
+    transpose,
+)
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
 
@@ -72,7 +82,7 @@ class TwoLayerNet:
 
     def predict(self, x: Matrix) -> Matrix:
         """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
-        return softmax(self._scores(self._check_x(x)))
+        return softmax(self._forward(self._check_x(x))[1])
 
     def loss(self, x: Matrix, t: Matrix | list[int]) -> float:
         """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
@@ -90,7 +100,7 @@ class TwoLayerNet:
         # softmax keeps the order of a row's entries (exp is increasing and every
         # entry is divided by the same sum), so the argmax of the scores a2 is
         # the argmax of y: skipping softmax saves an exp per entry.
-        a2 = self._scores(x)  # (N, C)
+        a2 = self._forward(x)[1]  # (N, C)
         labels = to_labels(t, (len(a2), len(a2[0])))
         if labels is None:
             labels = argmax_rows(t)  # one-hot (N, C) -> (N,)
@@ -128,19 +138,13 @@ class TwoLayerNet:
         (N, C) or N label indices; any other shape raises (never broadcast).
         """
         x = self._check_x(x)
-        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        W2 = self.params["W2"]
         n = len(x)
 
-        # forward. Each product takes the dot of a row of the left factor with a
-        # column of the right one; transposing the right factor once turns its
-        # columns into lists that zip() can walk.
-        W1T = transpose(W1)  # (D, H) -> (H, D)
-        a1 = [[dot(r, col) + b for col, b in zip(W1T, b1)] for r in x]  # (N, D) @ (D, H) -> (N, H)
-        z1 = sigmoid(a1)  # (N, H)
-        W2T = transpose(W2)  # (H, C) -> (C, H)
-        a2 = [[dot(r, col) + b for col, b in zip(W2T, b2)] for r in z1]  # (N, H) @ (H, C) -> (N, C)
+        # forward: the same code as predict's (see _forward); z1 is kept for backward.
+        z1, a2 = self._forward(x)  # (N, H), (N, C)
         y = softmax(a2)  # (N, C)
-        labels = to_labels(t, (n, len(b2)))  # raises on a t of the wrong shape
+        labels = to_labels(t, (n, len(y[0])))  # raises on a t of the wrong shape
         loss = cross_entropy_error(y, t)
 
         # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N.
@@ -150,19 +154,13 @@ class TwoLayerNet:
             dy = [[yk / n for yk in ry] for ry in y]  # (N, C)
             for row, ry, k in zip(dy, y, labels):
                 row[k] = (ry[k] - 1.0) / n  # the label's entry of a one-hot t is 1
-        z1T = transpose(z1)  # (N, H) -> (H, N)
-        dyT = transpose(dy)  # (N, C) -> (C, N)
-        grad_W2 = [[dot(zc, dc) for dc in dyT] for zc in z1T]  # (H, N) @ (N, C) -> (H, C)
-        grad_b2 = [sum(dc) for dc in dyT]  # (C,)
-        # dz1 = dy @ W2.T: the columns of W2.T are the rows of W2, so no transpose;
-        # computed straight in (H, N) layout to pair with z1T and x's columns below.
-        dz1T = [[dot(w, dr) for dr in dy] for w in W2]  # ((N, C) @ (C, H)).T -> (H, N)
+        grad_W2 = matmul(transpose(z1), dy)  # (H, N) @ (N, C) -> (H, C)
+        grad_b2 = sum_rows(dy)  # (C,)
+        dz1 = matmul(dy, transpose(W2))  # (N, C) @ (C, H) -> (N, H)
         # sigmoid'(a1) = z1 * (1 - z1), from the forward value: no second exp.
-        da1T = [[d * (1.0 - z) * z for d, z in zip(dr, zr)]
-                for dr, zr in zip(dz1T, z1T)]  # (H, N)
-        xT = transpose(x)  # (N, D) -> (D, N)
-        grad_W1 = [[dot(xc, dc) for dc in da1T] for xc in xT]  # (D, N) @ (N, H) -> (D, H)
-        grad_b1 = [sum(dc) for dc in da1T]  # (H,)
+        da1 = [[d * (1.0 - z) * z for d, z in zip(dr, zr)] for dr, zr in zip(dz1, z1)]  # (N, H)
+        grad_W1 = matmul(transpose(x), da1)  # (D, N) @ (N, H) -> (D, H)
+        grad_b1 = sum_rows(da1)  # (H,)
         return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
 
     def get_params(self) -> dict[str, Vector | Matrix]:
@@ -225,14 +223,14 @@ class TwoLayerNet:
                              f"(input_size), got {(n, d)}")
         return x
 
-    def _scores(self, x: Matrix) -> Matrix:
-        # a2 = sigmoid(x @ W1 + b1) @ W2 + b2, the scores before softmax.
+    def _forward(self, x: Matrix) -> tuple[Matrix, Matrix]:
+        # The forward pass, shared by predict, accuracy and loss_and_gradient.
+        # Returns z1 (backward needs it) and the scores a2, softmax's input.
         W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
-        W1T = transpose(W1)  # (D, H) -> (H, D)
-        a1 = [[dot(r, col) + b for col, b in zip(W1T, b1)] for r in x]  # (N, D) @ (D, H) -> (N, H)
+        a1 = add_row(matmul(x, W1), b1)  # (N, D) @ (D, H) + (H,) -> (N, H)
         z1 = sigmoid(a1)  # (N, H)
-        W2T = transpose(W2)  # (H, C) -> (C, H)
-        return [[dot(r, col) + b for col, b in zip(W2T, b2)] for r in z1]  # (N, H) @ (H, C)
+        a2 = add_row(matmul(z1, W2), b2)  # (N, H) @ (H, C) + (C,) -> (N, C)
+        return z1, a2
 
 
 def _check_size(name: str, size: object) -> None:

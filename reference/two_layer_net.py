@@ -64,7 +64,7 @@ class TwoLayerNet:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
-        return softmax(self._scores(self._check_x(x)))
+        return softmax(self._forward(self._check_x(x))[1])
 
     def loss(self, x: np.ndarray, t: np.ndarray) -> float:
         """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
@@ -82,7 +82,7 @@ class TwoLayerNet:
         # softmax keeps the order of a row's entries (exp is increasing and every
         # entry is divided by the same sum), so the argmax of the scores a2 is
         # the argmax of y: skipping softmax saves an exp per entry.
-        a2 = self._scores(x)  # (N, C)
+        a2 = self._forward(x)[1]  # (N, C)
         labels = to_labels(t, a2.shape)
         if labels is None:
             labels = np.argmax(t, axis=1)  # one-hot (N, C) -> (N,)
@@ -120,13 +120,11 @@ class TwoLayerNet:
         (N, C) or N label indices; any other shape raises (never broadcast).
         """
         x = self._check_x(x)
-        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        W2 = self.params["W2"]
         n = len(x)
 
-        # forward. Each @ is the whole double loop of the pure version in one call.
-        a1 = x @ W1 + b1  # (N, D) @ (D, H) -> (N, H)
-        z1 = sigmoid(a1)  # (N, H)
-        a2 = z1 @ W2 + b2  # (N, H) @ (H, C) -> (N, C)
+        # forward: the same code as predict's (see _forward); z1 is kept for backward.
+        z1, a2 = self._forward(x)  # (N, H), (N, C)
         y = softmax(a2)  # (N, C)
         labels = to_labels(t, y.shape)  # raises on a t of the wrong shape
         loss = cross_entropy_error(y, t)
@@ -208,12 +206,15 @@ class TwoLayerNet:
                              f"(input_size), got {x.shape}")
         return x
 
-    def _scores(self, x: np.ndarray) -> np.ndarray:
-        # a2 = sigmoid(x @ W1 + b1) @ W2 + b2, the scores before softmax.
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # The forward pass, shared by predict, accuracy and loss_and_gradient.
+        # Returns z1 (backward needs it) and the scores a2, softmax's input.
+        # Each @ is the whole matmul of the pure version in one call.
         W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
-        a1 = x @ W1 + b1  # (N, D) @ (D, H) -> (N, H)
+        a1 = x @ W1 + b1  # (N, D) @ (D, H) + (H,) -> (N, H)
         z1 = sigmoid(a1)  # (N, H)
-        return z1 @ W2 + b2  # (N, H) @ (H, C) -> (N, C)
+        a2 = z1 @ W2 + b2  # (N, H) @ (H, C) + (C,) -> (N, C)
+        return z1, a2
 
 
 def _check_size(name: str, size: object) -> None:

@@ -7,6 +7,8 @@ the agreement tests met.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import os
 import random
@@ -100,6 +102,48 @@ def test_loss_and_gradient_loss_is_the_loss(target):
         assert loss == pytest.approx(net.loss(arr(x), t), abs=1e-15)
         for key in KEYS:
             assert np.allclose(grads[key], net.gradient(arr(x), t)[key], rtol=0, atol=1e-15)
+
+
+def assigned_names(module: object, method: str) -> list[str]:
+    """The names a method of TwoLayerNet assigns, in source order (tuples unpacked)."""
+    tree = ast.parse(inspect.getsource(getattr(module.TwoLayerNet, method)).strip())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(name, ast.Name):
+                        found.append((name.lineno, name.col_offset, name.id))
+    names = [name for *_, name in sorted(found)]
+    return sorted(set(names), key=names.index)
+
+
+@pytest.mark.parametrize("method", ["_forward", "loss_and_gradient"])
+def test_the_twins_compute_the_same_named_steps_in_the_same_order(method):
+    # Read side by side, each line of the pure pass should have its NumPy twin:
+    # a1, z1, a2, y, ..., grad_W1, grad_b1, with no transposed (H, N) layout of its own.
+    pure, ref = assigned_names(pure_mod, method), assigned_names(ref_mod, method)
+    assert pure == ref
+    if method == "loss_and_gradient":
+        assert pure[-6:] == ["grad_W2", "grad_b2", "dz1", "da1", "grad_W1", "grad_b1"]
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_predict_accuracy_and_gradient_share_one_forward_pass(net_cls, monkeypatch):
+    calls = []
+    forward = net_cls._forward
+
+    def spy(self, x):
+        calls.append(len(x))
+        return forward(self, x)
+
+    monkeypatch.setattr(net_cls, "_forward", spy)
+    net = net_cls(4, 5, 3, weight_init_std=1.0, seed=2)
+    x, labels, _ = make_batch(4, 3, 6, seed=3)
+    net.predict(x)
+    net.accuracy(x, labels)
+    net.loss_and_gradient(x, labels)
+    assert calls == [6, 6, 6]
 
 
 # --------------------------------------------------------- backprop == numerical gradient
