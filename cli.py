@@ -400,6 +400,11 @@ def numerical_estimate(network: Any, x: Any, t: Any, iters: int) -> float:
     return step
 
 
+def plural(n: int, word: str) -> str:
+    """Say a count with its noun: 1 iteration, 2 iterations, 0 steps."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def duration(seconds: float) -> str:
     """Say a duration in the unit a person would: 3.2 s, 4.5 min, 2.1 h, 3.0 days."""
     for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
@@ -606,12 +611,18 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
                f"(sampling {t['sampling']:.1f} s, gradient {t['gradient']:.1f} s, update "
                f"{t['update']:.1f} s, evaluation {t['evaluation']:.1f} s); "
                f"{time.perf_counter() - started:.1f} s in all")
-    if history.epochs:
-        last = history.epochs[-1]
-        click.echo(f"final (iteration {last['iteration']}): train acc {last['train_acc']:.4f}, "
-                   f"test acc {last['test_acc']:.4f}")
     if written:
         click.echo(f"wrote {', '.join(written)}")
+    final = history.final
+    if final is not None:
+        # The weights --save wrote: `purenet evaluate` on them prints this test accuracy.
+        done = len(history.train_loss)
+        if final["test_acc"] is None:
+            click.echo(f"final weights (after {plural(done, 'iteration')}): not measured "
+                       f"(interrupted)")
+        else:
+            click.echo(f"final weights (after {plural(done, 'iteration')}): train acc "
+                       f"{final['train_acc']:.4f}, test acc {final['test_acc']:.4f}")
     if history.stopped == "interrupted":
         ctx.exit(130)
     if history.stopped:
@@ -629,13 +640,19 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     epochs = [e["iteration"] / ipe for e in record["epochs"]]
     right.plot(epochs, [e["train_acc"] for e in record["epochs"]], "o-", label="train")
     right.plot(epochs, [e["test_acc"] for e in record["epochs"]], "s--", label="test")
+    final = record["final"]
+    measured = final is not None and final["test_acc"] is not None
+    if measured and final["iteration"] is not None and not (
+            record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
+        # the final weights, measured after the loop, off the epoch grid
+        right.plot([final["iteration"] / ipe], [final["test_acc"]], "s", color="tab:orange",
+                   fillstyle="none", label="test, final weights")
     right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="accuracy")
     right.legend(loc="lower right")
     hp = record["hyperparameters"]
-    last = record["epochs"][-1] if record["epochs"] else {"test_acc": float("nan")}
     fig.suptitle(f"{record['impl']}: {hp['train_size']} training images, batch "
                  f"{hp['batch_size']}, lr {hp['lr']:g}, hidden {hp['hidden_size']}; "
-                 f"last test accuracy {last['test_acc']:.4f}")
+                 f"final test accuracy {final['test_acc'] if measured else math.nan:.4f}")
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     plt.close(fig)

@@ -66,12 +66,15 @@ class History:
 
     ``train_loss`` holds one loss per finished iteration (the batch's loss before
     its update); ``epochs`` one {"iteration", "loss", "train_acc", "test_acc"}
-    per evaluation; ``timings`` the seconds spent in each step. ``stopped`` is None
+    per evaluation; ``final`` the {"iteration", "train_acc", "test_acc"} of the
+    weights the run ends with (the last finished iteration; None where nothing
+    was measured); ``timings`` the seconds spent in each step. ``stopped`` is None
     for a full run, else "diverged" or "interrupted", with ``message`` saying why.
     """
 
     train_loss: list[float] = field(default_factory=list)
     epochs: list[dict[str, float]] = field(default_factory=list)
+    final: dict[str, Any] | None = None
     iter_per_epoch: int = 0
     timings: dict[str, float] = field(
         default_factory=lambda: dict.fromkeys(("sampling", "gradient", "update", "evaluation"),
@@ -173,19 +176,24 @@ def train(
     Runs hp.iters iterations and returns the History. One epoch is
     ``train_size // batch_size`` iterations (at least 1); the accuracies are
     measured after the update of every iteration i with i % iter_per_epoch == 0,
-    iteration 0 included, as in the book (10000 iterations of 600 give 17).
+    iteration 0 included, as in the book (10000 iterations of 600 give 17). The
+    weights the run ends with are measured once more after the loop unless their
+    iteration was just measured (the book's run ends at 9999, measured last at
+    9600), so ``history.final`` is always the accuracy of the weights returned.
 
     ``gradient(x, t) -> (loss, grads)`` defaults to ``network.loss_and_gradient``,
     which returns the loss of the same forward pass (no second pass to log it);
     ``accuracy(x, t)`` defaults to ``accuracy_in_chunks``. Hooks, all optional:
     ``on_iteration(i, loss)`` after each update, ``on_epoch(record)`` after each
-    evaluation, ``on_step(phase, step)`` with phase "gradient" (before the update)
-    and "update" (after it).
+    evaluation (not the final one), ``on_step(phase, step)`` with phase "gradient"
+    (before the update) and "update" (after it).
 
     A loss that is NaN or infinite stops the run before its update, and Ctrl-C
     stops it wherever it lands: either way the History so far is returned, with
     ``stopped`` and ``message`` set, so the caller can still save it. (A Ctrl-C
-    that lands inside optimizer.update leaves that one step half applied.)
+    that lands inside optimizer.update leaves that one step half applied; after a
+    Ctrl-C nothing more is measured, so ``final`` holds None for accuracies not
+    yet measured.)
     """
     (x_train, t_train), (x_test, t_test) = data
     train_size = len(x_train)
@@ -219,7 +227,7 @@ def train(
                 history.message = (
                     f"the loss became {loss} at iteration {i}: the steps overshoot. "
                     f"Try a smaller learning rate, e.g. --lr {hp.lr / 10:g} (now {hp.lr:g})")
-                return history
+                break
             if on_step is not None:
                 on_step("gradient", Step(i, indices, x_batch, t_batch, loss, grads))
                 t2 = clock()  # the hook's time is no step's
@@ -242,8 +250,29 @@ def train(
             if on_iteration is not None:
                 on_iteration(i, loss)
             # 4) repeat
+        history.final = last_measured(history)
+        if history.final["test_acc"] is None:  # the final weights, not measured yet
+            t0 = clock()
+            history.final["train_acc"] = float(accuracy(x_train, t_train))
+            history.final["test_acc"] = float(accuracy(x_test, t_test))
+            timings["evaluation"] += clock() - t0
     except KeyboardInterrupt:
         history.stopped = "interrupted"
         history.message = (f"interrupted (Ctrl-C) in iteration {i}, after "
                            f"{len(history.train_loss)} finished iterations")
+        history.final = last_measured(history)
     return history
+
+
+def last_measured(history: History) -> dict[str, Any]:
+    """Return {"iteration", "train_acc", "test_acc"} of the last finished iteration's weights.
+
+    The accuracies are that iteration's evaluation when it had one, else None
+    (still to be measured); "iteration" is None when no iteration finished.
+    """
+    done = len(history.train_loss)
+    last = history.epochs[-1] if history.epochs else None
+    if last is not None and last["iteration"] == done - 1:
+        return {"iteration": done - 1, "train_acc": last["train_acc"],
+                "test_acc": last["test_acc"]}
+    return {"iteration": done - 1 if done else None, "train_acc": None, "test_acc": None}

@@ -299,6 +299,18 @@ def test_a_numpy_run_saves_params_that_evaluate_alike_in_both_packages(tmp_path:
     assert [e["iteration"] for e in h["epochs"]] == [0, 50, 100, 150, 200, 250]
     assert all(set(e) >= {"iteration", "train_acc", "test_acc"} for e in h["epochs"])
     assert h["stopped"] is None and h["seconds"] > 0
+    # the weights end at iteration 299, measured after the loop: what --save wrote
+    final = h["final"]
+    assert final["iteration"] == 299 and final["test_acc"] != h["epochs"][-1]["test_acc"]
+    assert result.output.splitlines()[-1] == (
+        f"final weights (after 300 iterations): train acc {final['train_acc']:.4f}, "
+        f"test acc {final['test_acc']:.4f}")
+    result = invoke("evaluate", str(params), "--test-size", "1000",
+                    *(("--data-dir", DATA) if DATA else ()))
+    assert result.exit_code == 0, result.output
+    assert float(re.search(r"test accuracy (\S+)", result.output).group(1)) == \
+        round(final["test_acc"], 4)
+    assert f"({round(final['test_acc'] * 1000)} of 1000 " in result.output
 
     accuracies = []
     for impl in ("numpy", "pure"):

@@ -74,6 +74,8 @@ def test_same_seed_same_batches_and_losses_in_both_packages(sampling: str) -> No
         assert abs(a - b) <= 1e-12, f"iteration {i}: pure {a!r}, numpy {b!r}"
     assert [(e["iteration"], e["train_acc"], e["test_acc"]) for e in pure.epochs] == \
         [(e["iteration"], e["train_acc"], e["test_acc"]) for e in numpy.epochs]
+    assert pure.final == numpy.final and pure.final is not None
+    assert pure.final["iteration"] == 29
     # it learns: the loss of the last iterations is well below log(3) = 1.0986
     assert sum(pure.train_loss[-5:]) / 5 < 0.9
 
@@ -114,6 +116,25 @@ def fake_data(n_train: int, n_test: int = 10) -> tuple[tuple[Any, Any], tuple[An
     return (list(range(n_train)), [0] * n_train), (list(range(n_test)), [0] * n_test)
 
 
+class StepNet(FakeNet):
+    """A FakeNet whose accuracy tells which weights it saw: updates so far / 1000."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.evaluations = 0
+
+    def accuracy(self, x: Any, t: Any) -> float:
+        self.evaluations += 1
+        return self.params["w"][0] / 1000
+
+
+class StepSGD:
+    """Counts its updates in params["w"][0], so StepNet.accuracy knows the weights' age."""
+
+    def update(self, params: dict, grads: dict) -> None:
+        params["w"][0] += 1
+
+
 def test_the_books_run_evaluates_17_times_on_integer_epochs() -> None:
     hp = Hyperparameters(iters=10000, batch_size=100, lr=0.1)
     history = train(FakeNet(), CountingSGD(), fake_data(60000), hp, random.Random(0))
@@ -122,6 +143,41 @@ def test_the_books_run_evaluates_17_times_on_integer_epochs() -> None:
     assert len(history.epochs) == 17
     assert len(history.train_loss) == 10000
     assert history.stopped is None
+    assert history.final is not None and history.final["iteration"] == 9999
+
+
+def step_run(net: StepNet, iters: int) -> History:
+    """Train net with StepSGD on 100 fake images in batches of 10 (an epoch is 10 iterations)."""
+    return train(net, StepSGD(), fake_data(100), Hyperparameters(iters=iters, batch_size=10),
+                 random.Random(0), accuracy=net.accuracy)
+
+
+def test_the_final_weights_are_measured_after_the_loop_off_the_epoch_grid() -> None:
+    # 25 iterations: evaluations at 0, 10, 20; the weights end at iteration 24
+    net = StepNet()
+    history = step_run(net, 25)
+    assert [(e["iteration"], e["test_acc"]) for e in history.epochs] == \
+        [(0, 0.001), (10, 0.011), (20, 0.021)]  # unchanged: after the update of i
+    assert history.final == {"iteration": 24, "train_acc": 0.025, "test_acc": 0.025}
+    assert net.evaluations == 3 * 2 + 2
+    assert history.to_dict()["final"] == history.final
+
+
+def test_a_last_iteration_on_the_grid_is_not_measured_twice() -> None:
+    net = StepNet()
+    history = step_run(net, 21)
+    last = history.epochs[-1]
+    assert last["iteration"] == 20
+    assert history.final == {k: last[k] for k in ("iteration", "train_acc", "test_acc")}
+    assert net.evaluations == 3 * 2
+
+
+def test_an_interrupted_run_measures_nothing_more() -> None:
+    net = StepNet(interrupt_at=13)
+    history = step_run(net, 50)
+    assert history.stopped == "interrupted"
+    assert history.final == {"iteration": 12, "train_acc": None, "test_acc": None}
+    assert net.evaluations == 2 * 2
 
 
 def test_an_epoch_is_floor_of_train_size_over_batch_size() -> None:
@@ -148,6 +204,7 @@ def test_a_non_finite_loss_stops_before_its_update_naming_the_iteration(bad: flo
     assert "--lr" in history.message and "0.3" in history.message
     assert history.train_loss == [1.0] * 5  # the bad loss is not recorded...
     assert opt.updates == 5  # ...nor applied
+    assert history.final == {"iteration": 4, "train_acc": 0.5, "test_acc": 0.5}
 
 
 def test_ctrl_c_returns_what_was_gathered_so_far() -> None:
