@@ -25,7 +25,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from purenet.functions import DELTA
+
 SAMPLINGS = ("replacement", "shuffle")
+
+# The loss is the mean of -log(y + DELTA), so it can never pass -log(DELTA) = 16.1,
+# however badly the weights have blown up (the stable sigmoid and softmax never
+# give NaN). A batch loss within 10% of that ceiling means nearly every image
+# gets a probability below about 1e-6 for its label: the run has diverged.
+LOSS_CEILING = -math.log(DELTA)
+DIVERGED_LOSS = 0.9 * LOSS_CEILING
 
 Take = Callable[[Any, Sequence[int]], Any]
 
@@ -188,7 +197,8 @@ def train(
     evaluation (not the final one), ``on_step(phase, step)`` with phase "gradient"
     (before the update) and "update" (after it).
 
-    A loss that is NaN or infinite stops the run before its update, and Ctrl-C
+    A loss that is NaN, infinite or near its ceiling (DIVERGED_LOSS) stops the
+    run before its update, and Ctrl-C
     stops it wherever it lands: either way the History so far is returned, with
     ``stopped`` and ``message`` set, so the caller can still save it. (A Ctrl-C
     that lands inside optimizer.update leaves that one step half applied; after a
@@ -222,11 +232,9 @@ def train(
             t2 = clock()
             timings["sampling"] += t1 - t0
             timings["gradient"] += t2 - t1
-            if not math.isfinite(loss):
+            if not (math.isfinite(loss) and loss < DIVERGED_LOSS):
                 history.stopped = "diverged"
-                history.message = (
-                    f"the loss became {loss} at iteration {i}: the steps overshoot. "
-                    f"Try a smaller learning rate, e.g. --lr {hp.lr / 10:g} (now {hp.lr:g})")
+                history.message = diverged_message(loss, i, hp.lr)
                 break
             if on_step is not None:
                 on_step("gradient", Step(i, indices, x_batch, t_batch, loss, grads))
@@ -276,3 +284,16 @@ def last_measured(history: History) -> dict[str, Any]:
         return {"iteration": done - 1, "train_acc": last["train_acc"],
                 "test_acc": last["test_acc"]}
     return {"iteration": done - 1 if done else None, "train_acc": None, "test_acc": None}
+
+
+def diverged_message(loss: float, i: int, lr: float) -> str:
+    """Say why the loss of iteration i stopped the run, and what to try instead."""
+    if math.isfinite(loss):
+        why = (f"the loss reached {loss:.4g} at iteration {i}, within 10% of its ceiling "
+               f"-log({DELTA:g}) = {LOSS_CEILING:.2f} (the {DELTA:g} inside the log caps it): "
+               f"nearly every image gets a probability below about 1e-6 for its label, so "
+               f"the weights have blown up")
+    else:
+        why = f"the loss became {loss} at iteration {i}"
+    return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. --lr {lr / 10:g} "
+            f"(now {lr:g})")

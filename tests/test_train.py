@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+import purenet.functions
 import purenet.optimizer
 import purenet.two_layer_net
 import reference.optimizer
 import reference.two_layer_net
 from purenet.train import (
+    DIVERGED_LOSS,
     History,
     Hyperparameters,
     Step,
@@ -205,6 +207,33 @@ def test_a_non_finite_loss_stops_before_its_update_naming_the_iteration(bad: flo
     assert history.train_loss == [1.0] * 5  # the bad loss is not recorded...
     assert opt.updates == 5  # ...nor applied
     assert history.final == {"iteration": 4, "train_acc": 0.5, "test_acc": 0.5}
+
+
+def test_a_loss_near_its_ceiling_stops_the_run_as_diverged() -> None:
+    # -log(y + 1e-7) <= 16.118: the stable functions never give NaN, the loss plateaus
+    ceiling = -math.log(purenet.functions.DELTA)
+    assert DIVERGED_LOSS == pytest.approx(0.9 * ceiling) == pytest.approx(14.506, abs=1e-3)
+    net, opt = FakeNet(losses=lambda i: 14.6 if i == 7 else 14.4), CountingSGD()
+    history = train(net, opt, fake_data(100), Hyperparameters(iters=50, batch_size=10, lr=1e5),
+                    random.Random(0))
+    assert history.stopped == "diverged" and opt.updates == 7
+    assert history.train_loss == [14.4] * 7  # 14.4 is still below 0.9 * 16.12
+    assert history.message.startswith("the loss reached 14.6 at iteration 7, within 10% of "
+                                      "its ceiling -log(1e-07) = 16.12")
+    assert "--lr 10000 (now 100000)" in history.message
+
+
+def test_blowing_up_for_real_is_caught_by_the_ceiling() -> None:
+    # 10 classes, lr 1e5: the first update saturates every unit; no NaN ever comes
+    rng = random.Random(0)
+    x = [[rng.random() for _ in range(20)] for _ in range(100)]
+    t = [i % 10 for i in range(100)]
+    net = purenet.two_layer_net.TwoLayerNet(20, 10, 10, weight_init_std=0.01, rng=rng)
+    history = train(net, purenet.optimizer.SGD(1e5), ((x, t), (x[:10], t[:10])),
+                    Hyperparameters(iters=50, batch_size=50, lr=1e5), rng)
+    assert history.stopped == "diverged", history.train_loss
+    assert all(math.isfinite(v) for v in history.train_loss)
+    assert "within 10% of its ceiling" in history.message
 
 
 def test_ctrl_c_returns_what_was_gathered_so_far() -> None:
