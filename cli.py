@@ -487,6 +487,12 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     if impl == "pure" and dtype == "float32":
         raise click.UsageError("--dtype float32 is for --impl numpy; pure Python floats are "
                                "always float64")
+    if dtype == "float32" and grad == "numerical":
+        # (f(x + h) - f(x - h)) / 2h with h = 1e-4: float32 keeps about 7 digits of the
+        # loss, so the difference of two losses is mostly rounding (relative errors ~0.7)
+        raise click.UsageError("--grad numerical needs float64: in float32 the step "
+                               "h = 1e-4 is lost to rounding and the gradient is garbage; "
+                               "drop --dtype float32")
     dtype = dtype or "float64"
     if save_path is not None and os.path.splitext(save_path)[1].lower() not in (".npz", ".json"):
         raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="--save")

@@ -77,6 +77,7 @@ def train(*args: str) -> Result:
     (["--batch-size", "101", "--train-size", "100"], ["--batch-size", "101", "100 training"]),
     (["--impl", "torch"], ["--impl", "torch"]),
     (["--dtype", "float32", "--impl", "pure"], ["--dtype float32", "--impl numpy"]),
+    (["--dtype", "float32", "--grad", "numerical"], ["--grad numerical needs float64"]),
     (["--save", "weights.pkl"], ["--save", ".npz or .json"]),
     (["--iters", "0"], ["--iters"]),
 ])
