@@ -47,6 +47,7 @@ from purenet.train import (
 PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
 INPUT_SIZE, OUTPUT_SIZE = 784, 10
 CHECK_TOLERANCE = 1e-10
+MAX_STEPS = 100_000  # descent: 0.3 s or so; a bound, so a typo cannot run for hours
 PLOT_HINT = "pip install -e '.[plot]'"
 
 
@@ -422,6 +423,13 @@ def cli() -> None:
     """Chapter 4 of "Deep Learning from Scratch", in plain Python and in NumPy."""
 
 
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A click callback: refuse inf and nan."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"must be a finite number, got {value:g}")
+    return value
+
+
 def positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     """A click callback: refuse zero, negative and non-finite numbers."""
     if value is not None and not (value > 0 and math.isfinite(value)):
@@ -680,24 +688,28 @@ def evaluate_command(params: str, impl: str, test_size: int | None, data_dir: st
         network = package.two_layer_net.TwoLayerNet.load(params)
     except (ValueError, TypeError, OSError) as err:
         raise click.ClickException(str(err)) from None
-    w1 = shape_of(network.params["W1"])
-    if w1[0] != INPUT_SIZE:
-        raise click.ClickException(f"{params} holds a net for {w1[0]} inputs, not the "
-                                   f"{INPUT_SIZE} pixels of an MNIST image")
+    w1, w2 = shape_of(network.params["W1"]), shape_of(network.params["W2"])
+    if w1[0] != INPUT_SIZE or w2[1] != OUTPUT_SIZE:
+        raise click.ClickException(
+            f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net (W1 {w1}, W2 {w2}); evaluate needs "
+            f"W1 ({INPUT_SIZE}, H) and W2 (H, {OUTPUT_SIZE}): the {INPUT_SIZE} pixels of an "
+            f"MNIST image in, its {OUTPUT_SIZE} classes out")
     _, (x_test, t_test) = load_data(package, "float64", data_dir, dataset, False, None,
                                     test_size)
     acc = accuracy_in_chunks(network, x_test, t_test, package.take, package.chunk)
-    size = f"{w1[0]}-{w1[1]}-{shape_of(network.params['W2'])[1]}"
+    size = f"{w1[0]}-{w1[1]}-{w2[1]}"
     click.echo(f"test accuracy {acc:.4f} ({round(acc * len(x_test))} of {len(x_test)} "
                f"{dataset} test images), {size} net from {params}, {impl}")
 
 
 @cli.command("descent")
-@click.option("--x0", type=float, default=None, help="Start x0.  [default: -3.0]")
-@click.option("--x1", type=float, default=None, help="Start x1.  [default: 4.0]")
+@click.option("--x0", type=float, default=None, callback=finite,
+              help="Start x0.  [default: -3.0]")
+@click.option("--x1", type=float, default=None, callback=finite,
+              help="Start x1.  [default: 4.0]")
 @click.option("--start", default=None, metavar="X0,X1", help="Start point, e.g. --start=-3,4.")
 @click.option("--lr", type=float, default=0.1, show_default=True, callback=positive)
-@click.option("--steps", type=click.IntRange(min=0), default=100, show_default=True)
+@click.option("--steps", type=click.IntRange(0, MAX_STEPS), default=100, show_default=True)
 @click.option("--every", type=click.IntRange(min=1), default=10, show_default=True,
               help="Print every N-th point of the path (and the last).")
 @click.option("--plot", "plot_path", metavar="FILE.png", default=None,
@@ -718,6 +730,9 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
         except ValueError:
             raise click.BadParameter(f"expected two numbers like -3,4, got {start!r}",
                                      param_hint="--start") from None
+        if not (math.isfinite(x0) and math.isfinite(x1)):
+            raise click.BadParameter(f"expected two finite numbers, got {start!r}",
+                                     param_hint="--start")
     x0 = -3.0 if x0 is None else x0
     x1 = 4.0 if x1 is None else x1
     if plot_path is not None:
@@ -726,26 +741,66 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     from purenet.gradient import gradient_descent
 
     def f(x: Any) -> float:
-        return x[0] ** 2 + x[1] ** 2  # f(x0, x1) = x0^2 + x1^2
+        # x * x, not x ** 2: a float power raises OverflowError past 1e308, a product gives inf
+        return x[0] * x[0] + x[1] * x[1]  # f(x0, x1) = x0^2 + x1^2
 
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
                f"lr {lr:g}, {steps} steps")
-    click.echo(f"{'step':>5}  {'x0':>13}  {'x1':>13}  {'f(x)':>13}")
+    click.echo(f"{'step':>6}  {'x0':>13}  {'x1':>13}  {'f(x)':>13}")
     for k, point in enumerate(path):
         if k % every == 0 or k == steps:
-            click.echo(f"{k:5d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
-    factor = (1 - 2 * lr) ** steps
+            click.echo(f"{k:6d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
+    try:
+        factor = (1 - 2 * lr) ** steps
+    except OverflowError:  # |1 - 2 lr| > 1 to a high power: past 1e308
+        factor = math.inf if steps % 2 == 0 else -math.inf
     exact = (factor * x0, factor * x1)
     gap = max(abs(float(a) - b) for a, b in zip(final, exact))  # type: ignore[arg-type]
     click.echo(f"closed form (1 - 2*lr)^{steps} * start = ({exact[0]:.6g}, {exact[1]:.6g}); "
                f"the path ends {gap:.2g} from it")
-    if abs(1 - 2 * lr) >= 1:
+    # lr >= 1 itself, not |1 - 2 lr| >= 1: for lr below 1e-16, 1 - 2 lr rounds to 1
+    if lr >= 1:
         click.echo(f"lr {lr:g} >= 1 overshoots: each step lands at least as far out on the "
                    f"other side, so the path cannot settle at the minimum (0, 0)")
+    trouble = descent_trouble(f, path, lr)
+    if trouble:
+        click.echo(trouble)
     if plot_path is not None:
         plot_descent(path, plot_path)
         click.echo(f"wrote {plot_path}")
+
+
+def descent_trouble(f: Callable[[Any], float], path: list, lr: float) -> str | None:
+    """Say, in one line, why a descent path overflowed or stopped short of (0, 0); else None.
+
+    Floats are spaced: near |x| the next float is math.ulp(x) away. Far out,
+    x + h rounds back to x (h = 1e-4), the numerical gradient is 0 and the point
+    freezes; for a tiny lr, x - lr * grad rounds back to x instead. Next to the
+    minimum the gradient rounds to 0 too, but there the path has arrived.
+    """
+    from purenet.gradient import H, numerical_gradient
+
+    for k, point in enumerate(path):
+        if not math.isfinite(f(point)):
+            return (f"from step {k} f(x) = x0^2 + x1^2 overflows past 1.8e308 (|x| above "
+                    f"1.3e154): the numerical gradient is inf - inf = nan there")
+    for k in range(1, len(path)):
+        for j in (0, 1):
+            v = path[k][j]
+            if v != path[k - 1][j] or v == 0:
+                continue
+            if v + H == v:
+                return (f"x{j} stops moving at step {k}, at {v:.6g}: floats near it are "
+                        f"{math.ulp(v):.2g} apart, so x{j} + h (h = {H:g}) rounds back to "
+                        f"x{j} and the numerical gradient is 0")
+            step = lr * numerical_gradient(f, list(path[k]))[j]
+            if step != 0:
+                return (f"x{j} stops moving at step {k}, at {v:.6g}: lr * gradient = "
+                        f"{abs(step):.2g} is below half the {math.ulp(v):.2g} between floats "
+                        f"near it, so x{j} - lr * gradient rounds back to x{j}")
+            # else: next to (0, 0), where 4 h x is below f's rounding: settled, nothing to say
+    return None
 
 
 def plot_descent(path: list, file: str) -> None:

@@ -210,6 +210,50 @@ def test_descent_with_too_large_a_step_says_so() -> None:
     assert result.exit_code == 0 and "overshoots" in result.output
 
 
+def test_descent_far_out_freezes_and_says_why_without_overshoot_noise() -> None:
+    result = invoke("descent", "--lr", "10", "--steps", "1000", "--every", "1000")
+    assert result.exit_code == 0, result.output  # (1 - 2 lr)^1000 overflows: no traceback
+    assert "closed form (1 - 2*lr)^1000 * start = (-inf, inf)" in result.output
+    assert "lr 10 >= 1 overshoots" in result.output
+    assert re.search(r"x1 stops moving at step 10, at -1\.29525e\+12: floats near it are "
+                     r"0\.00024 apart, so x1 \+ h \(h = 0\.0001\) rounds back to x1 and the "
+                     r"numerical gradient is 0$", result.output, re.M)
+
+
+def test_descent_with_a_tiny_lr_does_not_claim_to_overshoot() -> None:
+    # 1 - 2 * 1e-320 rounds to 1: the old test |1 - 2 lr| >= 1 said "overshoots"
+    result = invoke("descent", "--lr", "1e-320", "--steps", "3")
+    assert result.exit_code == 0, result.output
+    assert "overshoots" not in result.output
+    assert "x0 - lr * gradient rounds back to x0" in result.output
+
+
+def test_descent_from_a_start_whose_square_overflows() -> None:
+    result = invoke("descent", "--start=1e200,1", "--steps", "3")
+    assert result.exit_code == 0, result.output  # x ** 2 raised OverflowError
+    assert "from step 0 f(x) = x0^2 + x1^2 overflows past 1.8e308" in result.output
+
+
+def test_descent_that_settles_says_nothing_more() -> None:
+    for args in (["--steps", "100000", "--every", "100000"], ["--lr", "0.5", "--steps", "3"]):
+        out = invoke("descent", *args).output
+        assert out.splitlines()[-1].startswith("closed form"), out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--start=nan,4"], "--start: expected two finite numbers, got 'nan,4'"),
+    (["--start=1,inf"], "--start"),
+    (["--x0", "inf"], "'--x0': must be a finite number, got inf"),
+    (["--x1", "nan"], "'--x1'"),
+    (["--lr", "inf"], "'--lr'"),
+    (["--steps", "100001"], "'--steps': 100001 is not in the range 0<=x<=100000"),
+])
+def test_descent_refuses_non_finite_starts_and_unbounded_steps(args: list[str],
+                                                               words: str) -> None:
+    result = invoke("descent", *args)
+    assert result.exit_code == 2 and words in result.output, result.output
+
+
 def test_descent_plot_writes_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "descent.png"
@@ -217,6 +261,33 @@ def test_descent_plot_writes_a_png(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert invoke("descent", "--plot", str(target)).exit_code == 2  # exists, no --force
+
+
+@pytest.mark.parametrize("impl", ["pure", "numpy"])
+@pytest.mark.parametrize("sizes, shapes", [((784, 5, 3), "W1 (784, 5), W2 (5, 3)"),
+                                           ((700, 5, 10), "W1 (700, 5), W2 (5, 10)")])
+def test_evaluate_refuses_a_net_that_is_not_784_in_10_out(
+        impl: str, sizes: tuple[int, int, int], shapes: str, tmp_path: Path) -> None:
+    params = tmp_path / "p.json"
+    reference.two_layer_net.TwoLayerNet(*sizes, seed=0).save(params)
+    result = invoke("evaluate", str(params), "--impl", impl)  # before any data is read
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: {params} holds a {'-'.join(map(str, sizes))} net ({shapes}); evaluate needs "
+        f"W1 (784, H) and W2 (H, 10): the 784 pixels of an MNIST image in, its 10 classes "
+        f"out\n")
+
+
+@pytest.mark.parametrize("impl", ["pure", "numpy"])
+@pytest.mark.parametrize("name, content", [("p.json", b'{"W1": 3}'), ("p.npz", b"junk"),
+                                           ("p.json", b"[1, 2")])
+def test_evaluate_on_a_broken_file_prints_the_loaders_message(
+        impl: str, name: str, content: bytes, tmp_path: Path) -> None:
+    params = tmp_path / name
+    params.write_bytes(content)
+    result = invoke("evaluate", str(params), "--impl", impl)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: {params}") and result.output.count("\n") == 1
 
 
 @pytest.mark.parametrize("impl", ["pure", "numpy"])
