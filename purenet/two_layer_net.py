@@ -172,7 +172,8 @@ class TwoLayerNet:
         """Return a network holding a float copy of params (nested lists, or anything with tolist).
 
         params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
-        (D, H), (H,), (H, C), (C,); anything else raises naming the key.
+        (D, H), (H,), (H, C), (C,) of finite numbers; anything else raises naming
+        the key (NaN or infinity would make every prediction NaN without a word).
         """
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict, got {type(params).__name__}")
@@ -184,7 +185,7 @@ class TwoLayerNet:
         shapes = {key: shape(v, f"params[{key!r}]") for key, v in values.items()}
         _check_param_shapes(shapes, set(params), "params")
         net = cls.__new__(cls)
-        net.params = {k: _to_floats(values[k]) for k in PARAM_KEYS}
+        net.params = {k: _to_floats(values[k], f"params[{k!r}]") for k in PARAM_KEYS}
         return net
 
     def save(self, path: str | os.PathLike) -> None:
@@ -206,7 +207,7 @@ class TwoLayerNet:
         with open(path, "rb") as f:
             try:
                 params = _read_npz(f) if ext == ".npz" else json.load(f)
-            except (ValueError, zipfile.BadZipFile, EOFError, struct.error) as e:
+            except (ValueError, zipfile.BadZipFile, EOFError, struct.error, RecursionError) as e:
                 raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
         try:
             return cls.from_params(params)
@@ -267,22 +268,38 @@ def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str
     for key in PARAM_KEYS:
         if key not in shapes:
             raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
-        got = shapes[key]
-        if len(got) != len(expected[key]) or any(
-                e is not None and e != g for e, g in zip(expected[key], got)):
+    for key in ("b1", "b2"):
+        if len(shapes[key]) != 1:
             raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
                              f"expected {fmt(expected[key])}")
-
+    # Each size is shared by several keys; when they disagree, no one key is
+    # "the wrong one", so name them all.
+    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
+    if not W1[1] == b1[0] == W2[0]:
+        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
+                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
+    if W2[1] != b2[0]:
+        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
+                         f"W2 is {W2}, b2 is {b2}")
 
 def _copy(v: Vector | Matrix) -> Vector | Matrix:
     return [list(r) for r in v] if isinstance(v[0], list) else list(v)  # type: ignore
 
 
-def _to_floats(v: Vector | Matrix) -> Vector | Matrix:
-    if isinstance(v[0], list):
-        return [[float(e) for e in row] for row in v]  # type: ignore[union-attr]
-    return [float(e) for e in v]  # type: ignore[arg-type]
-
+def _to_floats(v: Vector | Matrix, name: str) -> Vector | Matrix:
+    # A float copy of a checked vector or matrix, refusing NaN and infinity.
+    rows = v if isinstance(v[0], list) else [v]
+    try:
+        floats = [[float(e) for e in row] for row in rows]  # type: ignore[union-attr]
+    except OverflowError:  # an int past float's range, e.g. 400 digits in a JSON file
+        raise ValueError(f"{name} holds an int too large for a float: "
+                         f"weights must be finite numbers") from None
+    for row in floats:
+        if not all(map(math.isfinite, row)):
+            bad = next(e for e in row if not math.isfinite(e))
+            raise ValueError(f"{name} holds {bad}: weights must be finite numbers "
+                             f"(no NaN or infinity)")
+    return floats if isinstance(v[0], list) else floats[0]
 
 def _extension(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
@@ -353,7 +370,10 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
         (hlen,), start = struct.unpack("<I", data[8:12]), 12
     else:
         raise ValueError(f"{key!r} has unknown .npy version {major}")
-    header = ast.literal_eval(data[start:start + hlen].decode("latin1"))
+    try:
+        header = ast.literal_eval(data[start:start + hlen].decode("latin1"))
+    except (SyntaxError, ValueError, TypeError, RecursionError):
+        header = None  # not a Python literal at all
     if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
         raise ValueError(f"{key!r} has a malformed .npy header")
     descr, dims = header["descr"], header["shape"]

@@ -11,7 +11,9 @@ x @ W1, not W1 @ x as in texts that stack samples in columns.
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
 import uuid
 import zipfile
@@ -154,20 +156,20 @@ class TwoLayerNet:
         """Return a network holding a float copy of params (nested lists or arrays).
 
         params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
-        (D, H), (H,), (H, C), (C,); anything else raises naming the key. Float
-        arrays keep their dtype; lists and int arrays become float64.
+        (D, H), (H,), (H, C), (C,) of finite numbers; anything else raises naming
+        the key (NaN or infinity would make every prediction NaN without a word).
+        Float arrays keep their dtype; lists and int arrays become float64.
         """
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict, got {type(params).__name__}")
         values = {}
         for key in PARAM_KEYS:
             if key in params:
-                a = np.array(as_array(params[key], f"params[{key!r}]"))  # a copy
-                values[key] = a if a.dtype.kind == "f" else a.astype(np.float64)
+                values[key] = np.array(as_array(params[key], f"params[{key!r}]"))  # a copy
         shapes = {key: a.shape for key, a in values.items()}
         _check_param_shapes(shapes, set(params), "params")
         net = cls.__new__(cls)
-        net.params = {k: values[k] for k in PARAM_KEYS}
+        net.params = {k: _to_floats(values[k], f"params[{k!r}]") for k in PARAM_KEYS}
         return net
 
     def save(self, path: str | os.PathLike) -> None:
@@ -189,7 +191,7 @@ class TwoLayerNet:
         with open(path, "rb") as f:
             try:
                 params = _read_npz(f) if ext == ".npz" else json.load(f)
-            except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e:
+            except (ValueError, zipfile.BadZipFile, EOFError, OSError, RecursionError) as e:
                 raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
         try:
             return cls.from_params(params)
@@ -251,12 +253,33 @@ def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str
     for key in PARAM_KEYS:
         if key not in shapes:
             raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
-        got = shapes[key]
-        if len(got) != len(expected[key]) or any(
-                e is not None and e != g for e, g in zip(expected[key], got)):
+    for key in ("b1", "b2"):
+        if len(shapes[key]) != 1:
             raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
                              f"expected {fmt(expected[key])}")
+    # Each size is shared by several keys; when they disagree, no one key is
+    # "the wrong one", so name them all.
+    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
+    if not W1[1] == b1[0] == W2[0]:
+        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
+                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
+    if W2[1] != b2[0]:
+        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
+                         f"W2 is {W2}, b2 is {b2}")
 
+def _to_floats(a: np.ndarray, name: str) -> np.ndarray:
+    # Float arrays keep their dtype, others become float64; NaN and infinity are refused.
+    if a.dtype.kind != "f":
+        try:
+            a = a.astype(np.float64)
+        except OverflowError:  # an int past float's range, e.g. 400 digits in a JSON file
+            raise ValueError(f"{name} holds an int too large for a float: "
+                             f"weights must be finite numbers") from None
+    bad = a[~np.isfinite(a)]
+    if bad.size:
+        raise ValueError(f"{name} holds {float(bad[0])}: weights must be finite numbers "
+                         f"(no NaN or infinity)")
+    return a
 
 def _extension(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
@@ -280,17 +303,43 @@ def _atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
         raise
 
 
-# np.savez and np.load do the .npy/.npz format that purenet writes by hand;
-# allow_pickle=False refuses object arrays, which would run code on load.
+# np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False
+# refuses object arrays, which would run code on load.
 def _read_npz(f: IO[bytes]) -> dict[str, np.ndarray]:
     if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
         raise ValueError("not a zip archive")
     f.seek(0)
     params = {}
-    with np.load(f, allow_pickle=False) as npz:
-        for key in npz.files:
-            params[key] = npz[key]
-            if params[key].dtype.str not in ("<f8", "<f4"):
-                raise ValueError(f"{key!r} holds {params[key].dtype.str!r} numbers, "
-                                 f"expected float ('<f8' or '<f4')")
+    with zipfile.ZipFile(f) as zf:
+        for name in zf.namelist():
+            key = name[:-4] if name.endswith(".npy") else name
+            params[key] = _parse_npy(zf.read(name), key)  # read() checks the CRC
     return params
+
+
+def _parse_npy(data: bytes, key: str) -> np.ndarray:
+    # The header is read here, not by np.load, to refuse what purenet refuses:
+    # np.load would return a member that is not .npy as raw bytes, and would
+    # quietly accept Fortran order, which purenet's reader does not.
+    if data[:6] != b"\x93NUMPY":
+        raise ValueError(f"{key!r} is not a .npy array (bad magic)")
+    buffer = io.BytesIO(data)
+    version = np.lib.format.read_magic(buffer)
+    if version[0] not in (1, 2, 3):
+        raise ValueError(f"{key!r} has unknown .npy version {version[0]}")
+    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                   else np.lib.format.read_array_header_2_0)
+    try:
+        dims, fortran_order, dtype = read_header(buffer)
+    except Exception:  # NumPy lets SyntaxError, tokenize.TokenError and others out
+        raise ValueError(f"{key!r} has a malformed .npy header") from None
+    if dtype.str not in ("<f8", "<f4"):
+        raise ValueError(f"{key!r} holds {dtype.str!r} numbers, expected float ('<f8' or '<f4')")
+    if fortran_order:
+        raise ValueError(f"{key!r} is stored in Fortran order, expected C order")
+    body, needed = len(data) - buffer.tell(), math.prod(dims) * dtype.itemsize
+    if body != needed:
+        raise ValueError(f"{key!r} has {body} data bytes, shape {dims} needs {needed}")
+    buffer.seek(0)
+    array = np.lib.format.read_array(buffer, allow_pickle=False)
+    return array

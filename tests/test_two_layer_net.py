@@ -306,9 +306,11 @@ def test_from_params_copies_lists_and_arrays(net_cls):
     (lambda p: p.pop("b1"), r"params is missing key 'b1' \(expected shape \(5,\)\)"),
     (lambda p: p.pop("W1"), r"params is missing key 'W1' \(expected shape \(\?, 5\)\)"),
     (lambda p: p.update(W3=[[1.0]]), r"unexpected key\(s\) 'W3'"),
-    (lambda p: p.update(b2=[0.0, 0.0]), r"params\['b2'\] has shape \(2,\), expected \(3,\)"),
-    (lambda p: p.update(W2=[[0.0] * 3] * 4), r"params\['W2'\] has shape \(4, 3\), "
-                                             r"expected \(5, 3\)"),
+    (lambda p: p.update(b2=[0.0, 0.0]), r"params disagree on the output size C of W2 \(H, C\), "
+                                        r"b2 \(C,\): W2 is \(5, 3\), b2 is \(2,\)$"),
+    (lambda p: p.update(W2=[[0.0] * 3] * 4), r"params disagree on the hidden size H of W1 "
+                                             r"\(D, H\), b1 \(H,\), W2 \(H, C\): W1 is "
+                                             r"\(4, 5\), b1 is \(5,\), W2 is \(4, 3\)$"),
     (lambda p: p.update(W1=[0.0] * 5), r"params\['W1'\] has shape \(5,\), expected a matrix"),
     (lambda p: p.update(b1=[[0.0] * 5]), r"params\['b1'\] has shape \(1, 5\), expected \(5,\)"),
 ])
@@ -317,6 +319,55 @@ def test_from_params_names_the_bad_key(net_cls, change, match):
     change(params)
     with pytest.raises(ValueError, match=match):
         net_cls.from_params(params)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_from_params_blames_no_single_key_when_the_hidden_sizes_disagree(net_cls):
+    # W1 says H = 40 while b1 and W2 say 50: "b1 should be (40,)" would send the
+    # reader to the wrong key, so the message names all three with their shapes.
+    params = {"W1": [[0.0] * 40] * 784, "b1": [0.0] * 50,
+              "W2": [[0.0] * 10] * 50, "b2": [0.0] * 10}
+    with pytest.raises(ValueError) as info:
+        net_cls.from_params(params)
+    assert str(info.value) == ("params disagree on the hidden size H of W1 (D, H), b1 (H,), "
+                               "W2 (H, C): W1 is (784, 40), b1 is (50,), W2 is (50, 10)")
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+@pytest.mark.parametrize("key, index, value, shown", [
+    ("W1", (2, 1), float("nan"), "nan"),
+    ("b1", (3,), float("inf"), "inf"),
+    ("b2", (0,), float("-inf"), "-inf"),
+    pytest.param("W2", (0, 2), 10 ** 400, None, id="int-past-float"),  # JSON can hold it
+])
+def test_from_params_refuses_nan_and_infinity(net_cls, key, index, value, shown):
+    params = PureNet(4, 5, 3, seed=22).get_params()
+    if len(index) == 2:
+        params[key][index[0]][index[1]] = value
+    else:
+        params[key][index[0]] = value
+    message = (f"params['{key}'] holds {shown}: weights must be finite numbers (no NaN or infinity)"
+               if shown else f"params['{key}'] holds an int too large for a float: "
+                             f"weights must be finite numbers")
+    with pytest.raises(ValueError) as info:
+        net_cls.from_params(params)
+    assert str(info.value) == message
+    if shown:  # arrays too, including float32 ones
+        for dtype in (np.float64, np.float32):
+            with pytest.raises(ValueError) as info:
+                net_cls.from_params({k: np.array(v, dtype=dtype) for k, v in params.items()})
+            assert str(info.value) == message
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_load_refuses_a_json_file_with_nan_weights(tmp_path, net_cls):
+    params = PureNet(4, 5, 3, seed=22).get_params()
+    params["W2"][1][0] = float("nan")
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(params))  # Python's json writes NaN, and reads it back
+    with pytest.raises(ValueError, match=r"w\.json: params\['W2'\] holds nan: weights must be "
+                                         r"finite"):
+        net_cls.load(path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -432,7 +483,8 @@ def test_load_names_a_missing_or_misshaped_key(tmp_path, net_cls, write, ext):
     with pytest.raises(ValueError, match=r"missing key 'b2' \(expected shape \(3,\)\)"):
         net_cls.load(path)
     write(path, {**params, "W2": [[0.0] * 3] * 6})
-    with pytest.raises(ValueError, match=r"\['W2'\] has shape \(6, 3\), expected \(5, 3\)"):
+    with pytest.raises(ValueError, match=r"disagree on the hidden size H .*: W1 is \(4, 5\), "
+                                         r"b1 is \(5,\), W2 is \(6, 3\)$"):
         net_cls.load(path)
 
 
@@ -468,6 +520,46 @@ def test_tampered_files_raise(tmp_path, net_cls):
     bad_json.write_text('[1, 2, 3]')
     with pytest.raises(TypeError, match="params must be a dict"):
         net_cls.load(bad_json)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_load_reports_a_json_file_nested_too_deep(tmp_path, net_cls):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)  # json.load runs out of recursion
+    with pytest.raises(ValueError, match=r"deep\.json is not a valid \.json weights file"):
+        net_cls.load(path)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_both_packages_refuse_fortran_order_alike(tmp_path, net_cls):
+    # NumPy can write a weight matrix column by column; purenet reads rows only,
+    # so reference refuses such a file too: both load exactly the same files.
+    params = PureNet(4, 5, 3, seed=35).get_params()
+    path = tmp_path / "w.npz"
+    np.savez(path, **{k: np.asfortranarray(np.array(v)) for k, v in params.items()})
+    with pytest.raises(ValueError, match=r"w\.npz is not a valid \.npz weights file: 'W1' is "
+                                         r"stored in Fortran order, expected C order$"):
+        net_cls.load(path)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+@pytest.mark.parametrize("member, data, match", [
+    ("notes.txt", b"not an array", r"'notes\.txt' is not a \.npy array \(bad magic\)"),
+    ("W1.npy", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4, 5), }",
+                    bytes(8 * 21)), r"'W1' has 168 data bytes, shape \(4, 5\) needs 160"),
+    ("W1.npy", _npy("{'descr': '<f8', 'fortran_order': False, 'sha", bytes(8 * 20)),
+     r"'W1' has a malformed \.npy header"),
+])
+def test_both_packages_refuse_odd_npz_members(tmp_path, net_cls, member, data, match):
+    params = PureNet(4, 5, 3, seed=36).get_params()
+    path = tmp_path / "w.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        for key in KEYS:
+            if f"{key}.npy" != member:
+                zf.writestr(f"{key}.npy", pure_mod._npy_bytes(params[key]))
+        zf.writestr(member, data)
+    with pytest.raises(ValueError, match=r"w\.npz is not a valid \.npz weights file: " + match):
+        net_cls.load(path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
