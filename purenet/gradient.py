@@ -37,9 +37,11 @@ def numerical_gradient(
 ) -> Vector | Matrix:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
-    x is a vector (n,) or a matrix (n, m) of floats, and f(x) a number. Each entry
-    is nudged in place by +h and -h while f(x) is evaluated, then put back exactly
-    as it was, even if f raises, so the caller's x is unchanged afterwards.
+    x is a vector (n,) or a matrix (n, m) of floats, and f(x) a number. The floats
+    must be float64 (Python's floats always are): f(x + h) - f(x - h) is tiny, and
+    narrower floats lose it. Each entry is nudged in place by +h and -h while
+    f(x) is evaluated, then put back exactly as it was, even if f raises, so
+    the caller's x is unchanged afterwards.
     f costs 2 calls per entry.
     """
     if len(_check_floats(x)) == 1:

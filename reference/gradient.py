@@ -33,15 +33,24 @@ def _check_floats(x: object) -> np.ndarray:
         # would silently come out 0. The book's version has that bug.
         raise TypeError("numerical_gradient needs x of floats, got int values: "
                         "convert them first, e.g. x.astype(float)")
+    if a.dtype != np.float64:
+        # f(x + h) - f(x - h) is about 1e-4 * f'(x): far below the ~7 digits of
+        # a float32 loss (gradient_check errors of 0.4 on a small net), and
+        # float16 rounds x + 1e-4 back to x (every entry 0).
+        raise TypeError(f"numerical_gradient needs x of float64, got {a.dtype.name}: "
+                        f"h = 1e-4 is lost in fewer digits; use float64, "
+                        f"e.g. x.astype(np.float64)")
     return a
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
-    x is a float array, (n,) or (n, m), and f(x) a number. Each entry is nudged
-    in place by +h and -h while f(x) is evaluated, then put back exactly as it
-    was, even if f raises, so the caller's x is unchanged afterwards.
+    x is a float array, (n,) or (n, m), and f(x) a number. The floats must be
+    float64 (float32 and float16 raise): f(x + h) - f(x - h) is tiny, and
+    narrower floats lose it. Each entry is nudged in place by +h and -h while
+    f(x) is evaluated, then put back exactly as it was, even if f raises, so
+    the caller's x is unchanged afterwards.
     f costs 2 calls per entry.
     """
     _check_floats(x)

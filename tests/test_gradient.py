@@ -206,6 +206,21 @@ def test_pure_numerical_gradient_refuses_a_single_int():
         pure.numerical_gradient(function_2, [[1.0, 2.0], [3.0, 4]])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_reference_numerical_gradient_needs_float64(dtype):
+    # In float32 the loss keeps ~7 digits and f(x + h) - f(x - h) is ~1e-4 * f'(x):
+    # gradient_check errors of 0.4; float16 rounds x + 1e-4 back to x (all zeros).
+    x = np.array([3.0, 4.0], dtype=dtype)
+    with pytest.raises(TypeError) as info:
+        ref.numerical_gradient(function_2, x)
+    assert str(info.value) == (f"numerical_gradient needs x of float64, got {np.dtype(dtype).name}:"
+                               f" h = 1e-4 is lost in fewer digits; use float64, "
+                               f"e.g. x.astype(np.float64)")
+    assert x.tolist() == [3.0, 4.0]  # refused before any nudge
+    assert ref.numerical_gradient(function_2, x.astype(np.float64)).tolist() == \
+        pytest.approx([6.0, 8.0], abs=1e-7)
+
+
 def test_numerical_gradient_refuses_the_other_container():
     # a list in reference would be copied into an array, and f would never see the nudges
     with pytest.raises(TypeError, match="needs x as a float array .* got list"):
