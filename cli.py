@@ -233,7 +233,7 @@ def load_data(impl: Impl, dtype: str, data_dir: str | None, dataset: str, one_ho
                                ("--test-size", test_size, len(x_test))):
         if size is not None and size > have:
             raise click.BadParameter(f"{size} is more than the {have} images of {dataset}",
-                                     param_hint=option)
+                                     param_hint=f"'{option}'")
     return ((first(x_train, train_size), first(t_train, train_size)),
             (first(x_test, test_size), first(t_test, test_size)))
 
@@ -503,9 +503,9 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
                                "drop --dtype float32")
     dtype = dtype or "float64"
     if save_path is not None and os.path.splitext(save_path)[1].lower() not in (".npz", ".json"):
-        raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="--save")
+        raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="'--save'")
     if plot_path is not None and not plot_path.lower().endswith(".png"):
-        raise click.BadParameter(f"{plot_path} must end in .png", param_hint="--plot")
+        raise click.BadParameter(f"{plot_path} must end in .png", param_hint="'--plot'")
     check_outputs({"--save": save_path, "--history": history_path, "--plot": plot_path}, force)
     if plot_path is not None:
         require_matplotlib()
@@ -522,7 +522,7 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     iters = iters if iters is not None else 10000
     if train_size is not None and batch_size > train_size:
         raise click.BadParameter(f"{batch_size} is more than the {train_size} training images",
-                                 param_hint="--batch-size")
+                                 param_hint="'--batch-size'")
 
     if impl == "numpy" and not no_check:
         click.echo(preflight())
@@ -531,7 +531,7 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     (x_train, t_train), (x_test, t_test) = data
     if batch_size > len(x_train):
         raise click.BadParameter(f"{batch_size} is more than the {len(x_train)} training images",
-                                 param_hint="--batch-size")
+                                 param_hint="'--batch-size'")
     hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=lr, sampling=sampling)
 
     # One random.Random draws the start weights, then every batch. NumPy starts
@@ -683,6 +683,8 @@ def plot_history(record: dict[str, Any], path: str) -> None:
 def evaluate_command(params: str, impl: str, test_size: int | None, data_dir: str | None,
                      dataset: str) -> None:
     """Print the test accuracy of weights saved by `train --save` (by either --impl)."""
+    if os.path.splitext(params)[1].lower() not in (".npz", ".json"):
+        raise click.BadParameter(f"{params} must end in .npz or .json", param_hint="'PARAMS'")
     package = load_impl(impl)
     try:
         network = package.two_layer_net.TwoLayerNet.load(params)
@@ -729,10 +731,10 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
             x0, x1 = (float(v) for v in start.split(","))
         except ValueError:
             raise click.BadParameter(f"expected two numbers like -3,4, got {start!r}",
-                                     param_hint="--start") from None
+                                     param_hint="'--start'") from None
         if not (math.isfinite(x0) and math.isfinite(x1)):
             raise click.BadParameter(f"expected two finite numbers, got {start!r}",
-                                     param_hint="--start")
+                                     param_hint="'--start'")
     x0 = -3.0 if x0 is None else x0
     x1 = 4.0 if x1 is None else x1
     if plot_path is not None:
@@ -889,10 +891,32 @@ def limit_blas_threads() -> None:
         os.environ["OMP_NUM_THREADS"] = "1"
 
 
-def main() -> None:
-    """Entry point of the `purenet` command."""
+def main(args: Sequence[str] | None = None) -> None:
+    """Entry point of the `purenet` command: run it, then exit with its status.
+
+    Errors are one line on stderr, not click's four (Usage, Try, a blank line,
+    Error): usage errors exit 2 and name the --help to read, other errors exit 1,
+    Ctrl-C outside the training loop (which saves its own work) exits 130.
+    """
     limit_blas_threads()
-    cli()
+    try:
+        status = cli.main(args, standalone_mode=False)
+    except click.UsageError as err:  # NoSuchOption, BadParameter...: the user's to fix
+        hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        one_line(f"Error: {err.format_message()}{hint}")
+        sys.exit(err.exit_code)
+    except click.ClickException as err:
+        one_line(f"Error: {err.format_message()}")
+        sys.exit(err.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C while loading, say
+        one_line("interrupted")
+        sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def one_line(message: str) -> None:
+    """Print message to stderr as one line."""
+    click.echo(" ".join(message.splitlines()), err=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,29 @@ def train(*args: str) -> Result:
     return invoke("train", *(("--data-dir", DATA) if DATA else ()), *args)
 
 
+@dataclasses.dataclass
+class Exited:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def main(capsys: pytest.CaptureFixture[str],
+         monkeypatch: pytest.MonkeyPatch) -> Callable[..., Exited]:
+    """Run cli.main(args) as the `purenet` command does: its error handling, its exit."""
+    for name in cli.BLAS_THREAD_VARIABLES:  # restored afterwards: main sets them if unset
+        monkeypatch.setenv(name, os.environ.get(name) or "1")
+
+    def run(*args: str) -> Exited:
+        with pytest.raises(SystemExit) as exited:
+            cli.main(list(args))
+        out, err = capsys.readouterr()
+        return Exited(exited.value.code, out, err)
+
+    return run
+
+
 # ---------------------------------------------------------------------------
 # usage errors: exit 2 before any work, with a message naming the option
 
@@ -81,11 +105,72 @@ def train(*args: str) -> Result:
     (["--save", "weights.pkl"], ["--save", ".npz or .json"]),
     (["--iters", "0"], ["--iters"]),
 ])
-def test_usage_errors_exit_2_with_a_clear_message(args: list[str], words: list[str]) -> None:
-    result = invoke("train", *args)
-    assert result.exit_code == 2, result.output
+def test_usage_errors_exit_2_with_a_clear_message(args: list[str], words: list[str],
+                                                   main: Callable[..., Exited]) -> None:
+    result = main("train", *args)
+    assert result.code == 2 and result.out == "", result
+    assert result.err.count("\n") == 1 and result.err.startswith("Error: "), result.err
+    assert re.search(r" \(see '[^']+ train --help'\)\n$", result.err), result.err
     for word in words:
-        assert word in result.output
+        assert word in result.err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["trian"], "No such command 'trian'. Did you mean 'train'?"),
+    (["descent", "--x0", "inf"], "'--x0': must be a finite number"),
+    (["evaluate", "run.sh"], "'PARAMS': run.sh must end in .npz or .json"),
+    (["evaluate", "missing.npz"], "'missing.npz' does not exist"),
+    (["gradcheck", "--hidden", "0"], "'--hidden'"),
+])
+def test_every_command_gives_usage_errors_in_one_line(
+        args: list[str], words: str, main: Callable[..., Exited], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run.sh").write_text("echo hi\n")
+    result = main(*args)
+    assert result.code == 2 and result.err.count("\n") == 1 and words in result.err, result
+
+
+def test_other_errors_exit_1_in_one_line(main: Callable[..., Exited], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    result = main("train", "--impl", "pure", "--data-dir", str(tmp_path))
+    assert result.code == 1, result
+    assert result.err.startswith("Error: MNIST files not found") and \
+        result.err.count("\n") == 1, result.err
+
+
+def test_ctrl_c_while_loading_says_interrupted_and_exits_130(
+        main: Callable[..., Exited], monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(**kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("reference.mnist.load_mnist", interrupted)
+    result = main("train", "--no-check")
+    assert result.code == 130, result
+    # click ends the terminal's "^C" with a newline first
+    assert result.err.strip() == "interrupted" and "Traceback" not in result.err
+
+
+def test_help_and_success_exit_0(main: Callable[..., Exited]) -> None:
+    assert main("--help").code == 0
+    result = main("descent", "--steps", "1")
+    assert result.code == 0 and result.err == "" and "closed form" in result.out
+
+
+@pytest.mark.parametrize("args", [["train", "--one-hot-labe"], ["evaluate", "run.sh"]])
+def test_python_cli_py_prints_a_usage_error_in_one_line(args: list[str],
+                                                        tmp_path: Path) -> None:
+    (tmp_path / "run.sh").write_text("echo hi\n")
+    args = [str(tmp_path / a) if a == "run.sh" else a for a in args]
+    result = subprocess.run([sys.executable, "cli.py", *args], capture_output=True, text=True,
+                            timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Error: ") and \
+        result.stderr.endswith(f" (see 'cli.py {args[0]} --help')\n")
+    if args[0] == "train":
+        assert "Did you mean '--one-hot-label'?" in result.stderr
 
 
 def test_a_batch_larger_than_the_data_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,7 +326,7 @@ def test_descent_that_settles_says_nothing_more() -> None:
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--start=nan,4"], "--start: expected two finite numbers, got 'nan,4'"),
+    (["--start=nan,4"], "'--start': expected two finite numbers, got 'nan,4'"),
     (["--start=1,inf"], "--start"),
     (["--x0", "inf"], "'--x0': must be a finite number, got inf"),
     (["--x1", "nan"], "'--x1'"),
