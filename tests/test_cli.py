@@ -250,6 +250,34 @@ def test_two_outputs_cannot_share_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "same file" in result.output
 
 
+def test_written_files_get_the_users_usual_permissions(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # 0o666 & ~umask, as any program's new files: not mkstemp's private 0o600
+    pytest.importorskip("matplotlib")
+
+    def small(**kwargs: Any) -> Any:
+        x, t = np.zeros((50, 784)), np.arange(50) % 10
+        return (x, t), (x, t)
+
+    monkeypatch.setattr("reference.mnist.load_mnist", small)
+    names = ("p.npz", "h.json", "f.png")
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    (tmp_path / "h.json").write_text("old")
+    (tmp_path / "h.json").chmod(0o600)  # an overwritten file gets the usual mode too
+    old = os.umask(0o027)
+    try:
+        result = invoke("train", "--no-check", "--iters", "2", "--batch-size", "10", "--force",
+                        *(x for option, name in zip(("--save", "--history", "--plot"), names)
+                          for x in (option, str(tmp_path / name))))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert {name: oct((tmp_path / name).stat().st_mode & 0o777) for name in names} == \
+        dict.fromkeys(names, oct(0o640))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # no temporary left
+
+
 def test_plot_without_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
