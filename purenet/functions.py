@@ -19,6 +19,9 @@ from purenet.matrix import Matrix, Vector, _fmt, shape
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
 DELTA = 1e-7
+# How far above 1 a probability may round (softmax's sum can end a few ulps
+# past 1); a score of 3.0 passed without softmax is far beyond it.
+ONE_TOL = 1e-9
 
 
 def _sigmoid(x: float) -> float:
@@ -85,18 +88,19 @@ def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
 def cross_entropy_error(y: Vector | Matrix, t: Vector | Matrix | list[int] | int) -> float:
     """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차), a number.
 
-    y is one sample (C,) or a batch (N, C) of probabilities (>= 0, e.g. softmax's
-    output). t is either one-hot, in the shape of y, or label indices: an int for
-    one sample, N ints for a batch, where the label's log-probability alone
-    counts. The result is the mean over the batch (N = 1 for one sample), so
-    batches of any size give comparable numbers.
+    y is one sample (C,) or a batch (N, C) of probabilities, 0 <= y <= 1 (e.g.
+    softmax's output: raw scores would give a meaningless, even negative, loss).
+    t is either one-hot, in the shape of y, or label indices: an int for one
+    sample, N ints for a batch, where the label's log-probability alone counts.
+    The result is the mean over the batch (N = 1 for one sample), so batches of
+    any size give comparable numbers.
     """
     sy = shape(y, "y")
     rows = [y] if len(sy) == 1 else y
-    for row in rows:  # the log of a negative number has no value: say so plainly
+    for row in rows:  # log of a negative number has no value, log of 3 no meaning
         for v in row:  # type: ignore[union-attr]
-            if v < 0:
-                raise ValueError(f"cross_entropy_error needs probabilities y >= 0 "
+            if v < 0 or v > 1 + ONE_TOL:
+                raise ValueError(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
                                  f"(e.g. softmax's output), got {v}")
     labels = to_labels(t, sy)
     if labels is None:  # one-hot (or any distribution): the full sum

@@ -17,6 +17,9 @@ from purenet.matrix import shape
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
 DELTA = 1e-7
+# How far above 1 a probability may round (softmax's sum can end a few ulps
+# past 1); a score of 3.0 passed without softmax is far beyond it.
+ONE_TOL = 1e-9
 
 
 def as_array(x: object, name: str = "x") -> np.ndarray:
@@ -91,17 +94,19 @@ def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
 def cross_entropy_error(y: np.ndarray, t: np.ndarray | int) -> float:
     """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차), a number.
 
-    y is one sample (C,) or a batch (N, C) of probabilities (>= 0, e.g. softmax's
-    output). t is either one-hot, in the shape of y, or label indices: an int for
-    one sample, N ints for a batch, where the label's log-probability alone
-    counts. The result is the mean over the batch (N = 1 for one sample), so
-    batches of any size give comparable numbers.
+    y is one sample (C,) or a batch (N, C) of probabilities, 0 <= y <= 1 (e.g.
+    softmax's output: raw scores would give a meaningless, even negative, loss).
+    t is either one-hot, in the shape of y, or label indices: an int for one
+    sample, N ints for a batch, where the label's log-probability alone counts.
+    The result is the mean over the batch (N = 1 for one sample), so batches of
+    any size give comparable numbers.
     """
     y = as_array(y, "y")
-    negative = y[y < 0]  # the log of a negative number has no value: say so plainly
-    if negative.size:
-        raise ValueError(f"cross_entropy_error needs probabilities y >= 0 "
-                         f"(e.g. softmax's output), got {float(negative[0])}")
+    # log of a negative number has no value, log of 3 no meaning
+    bad = y[(y < 0) | (y > 1 + ONE_TOL)]
+    if bad.size:
+        raise ValueError(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
+                         f"(e.g. softmax's output), got {float(bad[0])}")
     labels = to_labels(t, y.shape)
     rows = y.reshape(1, -1) if y.ndim == 1 else y
     if labels is None:  # one-hot (or any distribution): the full sum

@@ -178,7 +178,12 @@ BAD = [
     ("cross_entropy_error", (Y2, "2"), TypeError, "or one-hot lists, got str"),
     ("cross_entropy_error", (Y2, 2.0), TypeError, "or one-hot lists, got float"),
     ("cross_entropy_error", ([0.5, -0.5], 0), ValueError,
-     "cross_entropy_error needs probabilities y >= 0 (e.g. softmax's output), got -0.5"),
+     "cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. softmax's output), got -0.5"),
+    # raw scores passed without softmax: the loss would come out negative
+    ("cross_entropy_error", ([[0.1, 3.0, -0.2]], [1]), ValueError,
+     "cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. softmax's output), got 3.0"),
+    ("cross_entropy_error", ([[0.0, 1.0 + 2e-9]], [[0.0, 1.0]]), ValueError,
+     "0 <= y <= 1 (e.g. softmax's output), got 1.000000002"),
     ("cross_entropy_error", ([[0.5, 0.5], [0.5]], [0, 1]), ValueError, "y is ragged"),
 ]
 
