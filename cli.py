@@ -293,6 +293,8 @@ def numpy_accuracy(network: Any, x: Any, t: Any, chunk: int = 10000) -> float:
         else:
             a1 = rows @ W1  # (n, D) @ (D, H) -> (n, H)
         a1 += b1
+        # exp(-a) overflows to inf for a < -709 (float32: -88), and 1 / (1 + inf) is
+        # exactly 0, sigmoid's limit there: the overflow warning would report nothing wrong
         with np.errstate(over="ignore"):
             z1 = np.exp(np.negative(a1, out=a1), out=a1)
         z1 += 1.0
