@@ -73,7 +73,7 @@ DATASETS = {
             "https://storage.googleapis.com/cvdf-datasets/mnist/",
         ),
         system_dirs=(),
-        hint="e.g. PURENET_DATA=../shared/mnist",
+        hint="e.g. export PURENET_DATA=/path/to/mnist",
     ),
     "fashion-mnist": Dataset(
         title="Fashion-MNIST",
@@ -230,9 +230,13 @@ def load_idx_files(
     Returns ``{"train_img": (dims, data), "train_label": ..., "test_img": ...,
     "test_label": ...}`` with dims like (60000, 28, 28) and data the values as bytes, the
     header stripped. This is the single reader both purenet and reference build on.
+    A data_dir or $PURENET_DATA that names no directory raises DataError at once.
     """
     info = _dataset(dataset)
     dirs = search_dirs(dataset, data_dir)
+    _check_named_dir(info, "data_dir", data_dir)
+    if not data_dir or None in (find_file(name, dirs[:1]) for name in FILES.values()):
+        _check_named_dir(info, ENV_VAR, os.environ.get(ENV_VAR))  # searched next
     paths = {key: find_file(name, dirs) for key, name in FILES.items()}
     if None in paths.values():
         cache = cache_dir(dataset)
@@ -262,6 +266,25 @@ def load_idx_files(
     return files
 
 
+def _check_named_dir(info: Dataset, source: str, directory: object) -> None:
+    """Raise DataError if directory, named by source (data_dir or $PURENET_DATA), is none.
+
+    A mistyped path must not fall through to the next directory of the search and
+    quietly load other data; a directory that exists but lacks some files may.
+    """
+    if not directory:  # not given, or an empty variable: nothing was named
+        return
+    path = os.path.abspath(os.path.expanduser(os.fspath(directory)))  # type: ignore[arg-type]
+    if os.path.isdir(path):
+        return
+    problem = "is not a directory" if os.path.exists(path) else "does not exist"
+    if source == ENV_VAR:
+        raise DataError(f"{ENV_VAR} names {path}, which {problem}: point it at the directory "
+                        f"that holds the {info.title} files, or unset it")
+    raise DataError(f"data directory {path} {problem}: pass the directory that holds "
+                    f"the {info.title} files as data_dir (--data-dir)")
+
+
 def _dataset(dataset: str) -> Dataset:
     if dataset not in DATASETS:
         expected = ", ".join(repr(name) for name in DATASETS)
@@ -274,8 +297,9 @@ def search_dirs(
 ) -> list[str]:
     """Directories searched, in order: data_dir, $PURENET_DATA, system copies, the cache.
 
-    Relative paths are taken from the current directory, so PURENET_DATA=../shared/mnist
-    works when run from the project root.
+    Relative paths are taken from the current directory (PURENET_DATA=data/mnist means
+    ./data/mnist). load_idx_files refuses a data_dir or $PURENET_DATA that names no
+    directory; this function only lists the paths.
     """
     info = _dataset(dataset)
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):

@@ -346,19 +346,63 @@ def test_files_are_found_in_any_searched_directory_raw_or_gzip(
 
 
 def test_offline_without_files_is_one_clear_error(tmp_path: Path, isolated: Path) -> None:
+    (tmp_path / "empty").mkdir()
     for module in (pure, ref):
         with pytest.raises(DataError) as caught:
-            module.load_mnist(data_dir=tmp_path / "nowhere")
+            module.load_mnist(data_dir=tmp_path / "empty")
         message = str(caught.value)
         assert message.startswith("MNIST files not found: train-images-idx3-ubyte.gz, "
                                   "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
                                   "t10k-labels-idx1-ubyte.gz. ")
-        assert f"Searched: {tmp_path / 'nowhere'}, {isolated / 'purenet' / 'mnist'}." in message
+        assert f"Searched: {tmp_path / 'empty'}, {isolated / 'purenet' / 'mnist'}." in message
         assert "Download failed: 127.0.0.1:" in message and "connection refused" in message
-        assert "Point --data-dir or PURENET_DATA at a directory holding them" in message
+        # the hint names no one machine's layout
+        assert message.endswith("Point --data-dir or PURENET_DATA at a directory holding them "
+                                "(e.g. export PURENET_DATA=/path/to/mnist).")
         assert "\n" not in message
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
     assert list((isolated / "purenet" / "mnist").iterdir()) == []
+
+
+@pytest.mark.parametrize("module", [pure, ref], ids=["purenet", "reference"])
+def test_a_data_dir_that_does_not_exist_is_an_error_not_a_fallthrough(
+    module, tmp_path: Path, isolated: Path, tiny
+) -> None:
+    # The cache holds a complete set: a mistyped data_dir must not quietly load it.
+    write_files(isolated / "purenet" / "tiny", tiny)
+    typo = tmp_path / "mnsit"
+    with pytest.raises(DataError) as caught:
+        module.load_mnist(data_dir=typo, dataset="tiny")
+    assert str(caught.value) == (f"data directory {typo} does not exist: pass the directory "
+                                 f"that holds the Tiny files as data_dir (--data-dir)")
+    a_file = tmp_path / "train-images-idx3-ubyte.gz"
+    a_file.write_bytes(b"")
+    with pytest.raises(DataError, match=f"data directory {a_file} is not a directory: "):
+        module.load_mnist(data_dir=a_file, dataset="tiny")
+    (x, _), _ = module.load_mnist(dataset="tiny")  # no data_dir: the cache is fine
+    assert len(x) == TRAIN
+
+
+def test_purenet_data_that_does_not_exist_is_an_error_not_a_fallthrough(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated: Path, tiny
+) -> None:
+    write_files(isolated / "purenet" / "tiny", tiny)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PURENET_DATA", "data/mnist")
+    for module in (pure, ref):
+        with pytest.raises(DataError) as caught:
+            module.load_mnist(dataset="tiny")
+        assert str(caught.value) == (f"PURENET_DATA names {tmp_path / 'data' / 'mnist'}, which "
+                                     f"does not exist: point it at the directory that holds "
+                                     f"the Tiny files, or unset it")
+    # a data_dir holding every file is searched first, so PURENET_DATA is never needed
+    good = write_files(tmp_path / "good", tiny)
+    (x, _), _ = pure.load_mnist(data_dir=good, dataset="tiny")
+    assert len(x) == TRAIN
+    # one holding only some files falls through to PURENET_DATA: checked then
+    partial = write_files(tmp_path / "partial", {n: c for n, c in tiny.items() if "images" in n})
+    with pytest.raises(DataError, match="PURENET_DATA names .*, which does not exist"):
+        pure.load_mnist(data_dir=partial, dataset="tiny")
 
 
 def test_offline_error_names_only_the_missing_files(tmp_path: Path, tiny) -> None:
