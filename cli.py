@@ -28,6 +28,7 @@ from typing import Any
 
 import click
 
+from purenet.functions import DELTA
 from purenet.mnist import DataError
 from purenet.train import (
     Hyperparameters,
@@ -47,6 +48,9 @@ from purenet.train import (
 PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
 INPUT_SIZE, OUTPUT_SIZE = 784, 10
 CHECK_TOLERANCE = 1e-10
+# gradcheck: below this probability for a label, 1e-7 / y (the loss's guard, which
+# backprop leaves out) reaches 1e-2, the size of a wrong derivative
+SATURATED = 1e-5
 MAX_STEPS = 100_000  # descent: 0.3 s or so; a bound, so a typo cannot run for hours
 PLOT_HINT = "pip install -e '.[plot]'"
 
@@ -844,7 +848,10 @@ def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
     Random inputs in [0, 1) and random labels; exit 1 if any relative error is
     above the tolerance. Expect about 1e-7, not 1e-12: the loss is log(y + 1e-7)
     (the book's guard against log 0), and backprop's (y - t) / N leaves that 1e-7
-    out, a difference of about 1e-7 / y. A wrong derivative shows as 1e-3 or more.
+    out, a difference of about 1e-7 / y. A wrong derivative shows as 1e-2 or more,
+    and so does a saturated net (a label given y < 1e-5, e.g. --weight-init-std 100),
+    where the 1e-7 dominates: errors the 1e-7 / y explains are named, not blamed
+    on backprop.
     """
     package = load_impl(impl)
     rng = random.Random(seed)
@@ -869,10 +876,24 @@ def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
     if worst <= tolerance:
         click.echo(f"OK: backprop agrees with the numerical gradient (largest error "
                    f"{worst:.1e} <= {tolerance:g})")
+        return
+    y = network.predict(x)  # (N, C) probabilities
+    smallest = min(float(y[i][int(k)]) for i, k in enumerate(t))
+    guard = DELTA / smallest  # the largest gap the loss's guard explains (measured: <= 0.6x)
+    if smallest < SATURATED:
+        click.echo(f"INCONCLUSIVE: largest error {worst:.1e} > {tolerance:g}, but the net is "
+                   f"saturated: it gives a sample's label probability {smallest:.1e} < "
+                   f"{SATURATED:g}, where the loss's 1e-7 guard in log(y + 1e-7) dominates "
+                   f"the gradient. Try a smaller --weight-init-std (now {weight_init_std:g})")
+    elif worst <= guard:
+        click.echo(f"INCONCLUSIVE: largest error {worst:.1e} > {tolerance:g}, but within the "
+                   f"1e-7 / y = {guard:.1e} that the loss's guard log(y + 1e-7) explains for "
+                   f"the smallest label probability y = {smallest:.1e}. Try a smaller "
+                   f"--weight-init-std (now {weight_init_std:g}) or --tolerance {guard:.1e}")
     else:
         click.echo(f"FAIL: largest error {worst:.1e} > {tolerance:g}: backprop (or the "
                    f"numerical gradient) is wrong")
-        sys.exit(1)
+    sys.exit(1)
 
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -445,7 +445,29 @@ def test_gradcheck_fails_when_backprop_is_wrong(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "gradient", wrong)
     result = CliRunner().invoke(cli.cli, ["gradcheck", "--impl", "numpy"])
-    assert result.exit_code == 1 and "FAIL" in result.output
+    assert result.exit_code == 1 and "FAIL: largest error" in result.output
+    assert "backprop (or the numerical gradient) is wrong" in result.output
+
+
+@pytest.mark.parametrize("impl", ["pure", "numpy"])
+def test_gradcheck_on_a_saturated_net_blames_the_guard_not_backprop(impl: str) -> None:
+    result = invoke("gradcheck", "--impl", impl, "--weight-init-std", "100")
+    assert result.exit_code == 1, result.output
+    assert "FAIL" not in result.output and "backprop (or the" not in result.output
+    assert re.search(r"INCONCLUSIVE: largest error 1\.0e\+00 > 1e-06, but the net is saturated: "
+                     r"it gives a sample's label probability \S+ < 1e-05, where the loss's "
+                     r"1e-7 guard .* Try a smaller --weight-init-std \(now 100\)$",
+                     result.output, re.M)
+
+
+def test_gradcheck_names_an_error_the_guard_explains() -> None:
+    # std 3: the smallest label probability is 8.5e-4, so 1e-7 / y = 1.2e-4 > 3.9e-5
+    result = invoke("gradcheck", "--weight-init-std", "3")
+    assert result.exit_code == 1, result.output
+    assert "INCONCLUSIVE: largest error 3.9e-05 > 1e-06, but within the 1e-7 / y = 1.2e-04" \
+        in result.output
+    assert "--tolerance 1.2e-04" in result.output
+    assert invoke("gradcheck", "--weight-init-std", "3", "--tolerance", "1.2e-4").exit_code == 0
 
 
 def test_python_cli_py_runs_as_a_script() -> None:
