@@ -9,7 +9,9 @@ coordinate in turn; it points where f grows fastest, so stepping against it
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from numbers import Real
 
 from purenet.matrix import Matrix, Vector, shape
 
@@ -62,13 +64,20 @@ def numerical_gradient(
     return grad[0] if rows is not x else grad
 
 
-def _check_steps(lr: object, step_num: object) -> None:
-    if isinstance(lr, bool) or not isinstance(lr, (float, int)):
+def _check_steps(lr: object, step_num: object) -> tuple[float, int]:
+    # Return lr as a float and step_num as an int, converted once: a NumPy
+    # scalar lr would otherwise seep into x and be refused at the next step.
+    if isinstance(lr, bool) or not isinstance(lr, Real):
         raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
-    if type(step_num) is not int:
+    try:
+        steps = operator.index(step_num)  # any int type (NumPy's too), never a float
+    except TypeError:
+        steps = None
+    if steps is None or isinstance(step_num, bool):
         raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
-    if step_num < 0:
-        raise ValueError(f"step_num must be >= 0, got {step_num}")
+    if steps < 0:
+        raise ValueError(f"step_num must be >= 0, got {steps}")
+    return float(lr), steps
 
 
 def gradient_descent(
@@ -83,7 +92,7 @@ def gradient_descent(
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
     """
-    _check_steps(lr, step_num)
+    lr, step_num = _check_steps(lr, step_num)
     if len(shape(init_x, "init_x")) == 1:
         x: Vector | Matrix = [float(v) for v in init_x]  # type: ignore[union-attr]
     else:

@@ -7,7 +7,9 @@ gradient descent becomes one array expression.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from numbers import Real
 
 import numpy as np
 
@@ -68,13 +70,20 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.nd
     return grad
 
 
-def _check_steps(lr: object, step_num: object) -> None:
-    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (float, int, np.floating)):
+def _check_steps(lr: object, step_num: object) -> tuple[float, int]:
+    # Return lr as a float and step_num as an int, converted once: a NumPy
+    # scalar lr would otherwise seep into x and be refused at the next step.
+    if isinstance(lr, bool) or not isinstance(lr, Real):
         raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
-    if isinstance(step_num, (bool, np.bool_)) or not isinstance(step_num, (int, np.integer)):
+    try:
+        steps = operator.index(step_num)  # any int type (NumPy's too), never a float
+    except TypeError:
+        steps = None
+    if steps is None or isinstance(step_num, bool):
         raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
-    if step_num < 0:
-        raise ValueError(f"step_num must be >= 0, got {step_num}")
+    if steps < 0:
+        raise ValueError(f"step_num must be >= 0, got {steps}")
+    return float(lr), steps
 
 
 def gradient_descent(
@@ -89,7 +98,7 @@ def gradient_descent(
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
     """
-    _check_steps(lr, step_num)
+    lr, step_num = _check_steps(lr, step_num)
     x = as_array(init_x, "init_x").astype(float)  # always a copy
     path = [x.copy()]
     for _ in range(step_num):

@@ -229,6 +229,17 @@ def test_numerical_gradient_refuses_the_other_container():
         pure.numerical_gradient(function_2, np.array([1.0, 2.0]))
 
 
+@PACKAGES
+@pytest.mark.parametrize("lr", [np.float64(0.1), np.float32(0.1)], ids=["float64", "float32"])
+def test_gradient_descent_takes_numpy_scalars_alike(G, lr):
+    # lr is made a float once: a NumPy lr used to seep into purenet's x and be
+    # refused at step 2 as "x must hold numbers (float or int), got float64".
+    x, path = G.gradient_descent(function_2, as_input(G, X0), lr=lr, step_num=np.int64(3))
+    expected, _ = G.gradient_descent(function_2, as_input(G, X0), lr=float(lr), step_num=3)
+    assert len(path) == 4 and flat(x) == flat(expected)
+    assert all(type(v) is float for p in path for v in flat(p))
+
+
 BAD_DESCENT = [  # (init_x, keyword arguments, exception, shared phrase)
     ([[1.0, 2.0], [3.0]], {}, ValueError, "init_x is ragged: row 0 has 2 elements, row 1 has 1"),
     ([], {}, ValueError, "init_x is empty"),
@@ -237,6 +248,10 @@ BAD_DESCENT = [  # (init_x, keyword arguments, exception, shared phrase)
     ([1.0], {"lr": True}, TypeError, "lr must be a number (float or int), got bool"),
     ([1.0], {"lr": "0.1"}, TypeError, "lr must be a number (float or int), got str"),
     ([1.0], {"step_num": 10.0}, TypeError, "step_num must be an int, got float"),
+    ([1.0], {"step_num": True}, TypeError, "step_num must be an int, got bool"),
+    ([1.0], {"step_num": np.bool_(True)}, TypeError, "step_num must be an int, got bool"),
+    ([1.0], {"step_num": np.float64(3)}, TypeError, "step_num must be an int, got float64"),
+    ([1.0], {"lr": np.bool_(True)}, TypeError, "lr must be a number (float or int), got bool"),
     ([1.0], {"step_num": -1}, ValueError, "step_num must be >= 0, got -1"),
 ]
 
