@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import operator
 import os
 import uuid
 import zipfile
@@ -51,7 +52,7 @@ class TwoLayerNet:
             _check_size(name, size)
         _check_std(weight_init_std)
         if rng is None:
-            rng = np.random.default_rng(seed)
+            rng = np.random.default_rng(_check_seed(seed))
         elif seed is not None:
             raise ValueError("pass seed or rng, not both")
         elif not isinstance(rng, np.random.Generator):
@@ -231,6 +232,22 @@ def _check_std(std: object) -> None:
         raise TypeError(f"weight_init_std must be a number, got {type(std).__name__}")
     if not (np.isfinite(std) and std > 0):
         raise ValueError(f"weight_init_std must be positive and finite, got {std!r}")
+
+
+def _check_seed(seed: object) -> int | None:
+    # Only None or an int (any int type): both packages refuse 1.5 or "1" alike,
+    # though random.Random would hash them into some seed without a word.
+    if seed is None:
+        return None
+    try:
+        value = operator.index(seed)
+    except TypeError:
+        value = None
+    if value is None or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    if value < 0:
+        raise ValueError(f"seed must be >= 0, got {value}")
+    return value
 
 
 def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:

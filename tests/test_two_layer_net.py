@@ -250,11 +250,22 @@ def test_book_typo_output_keyword_names_itself(net_cls):
     ({"weight_init_std": float("nan")}, ValueError, "weight_init_std must be positive"),
     ({"seed": 1, "rng": "x"}, ValueError, "pass seed or rng, not both"),
     ({"rng": 42}, TypeError, "rng must be a"),
+    # random.Random would take these quietly, NumPy's default_rng refuses them: both refuse
+    ({"seed": 1.5}, TypeError, r"seed must be an int or None, got float 1\.5$"),
+    ({"seed": "1"}, TypeError, r"seed must be an int or None, got str '1'$"),
+    ({"seed": True}, TypeError, r"seed must be an int or None, got bool True$"),
+    ({"seed": -1}, ValueError, r"seed must be >= 0, got -1$"),
 ])
 def test_bad_constructor_arguments_raise(net_cls, kwargs, error, match):
     args = {"input_size": 4, "hidden_size": 5, "output_size": 3, **kwargs}
     with pytest.raises(error, match=match):
         net_cls(**args)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_a_numpy_int_seed_is_the_same_seed(net_cls):
+    assert net_cls(4, 5, 3, seed=np.int64(3)).get_params() == \
+        net_cls(4, 5, 3, seed=3).get_params()
 
 
 def test_initial_weights_come_from_the_seed_only():
