@@ -26,11 +26,13 @@ def gradient_check(network: Any, x: Matrix, t: Matrix | list[int]) -> dict[str, 
     tiny absolute difference is a huge ratio) from drowning the answer. The book
     prints the mean absolute difference instead, which depends on the gradient's size.
 
-    A correct backprop gives about 1e-7, a wrong derivative 1e-2 or more. The
-    floor is not 0 because the two differentiate slightly different losses:
-    backprop's (y - t) / N is the gradient of -log y, while the loss computes
-    -log(y + 1e-7), so a sample whose answer gets a tiny probability y adds about
-    1e-7 / y (relative): up to 1e-5 with large random weights.
+    A correct backprop gives about 1e-7; a wrong derivative gives 1e-2 or more
+    (a forgotten 1/N, sigmoid' of the wrong value or a missing factor gave 3e-2
+    to 1 on small random nets). The floor is not 0 because the two differentiate
+    slightly different losses: backprop's (y - t) / N is the gradient of -log y,
+    while the loss computes -log(y + 1e-7), so a sample whose answer gets a tiny
+    probability y adds about 1e-7 / y (relative): up to 1e-5 with large random
+    weights.
     """
     grad_numerical = network.numerical_gradient(x, t)
     grad_backprop = network.gradient(x, t)

@@ -67,6 +67,39 @@ def test_correct_backprop_passes_and_broken_backprop_fails(check, net_cls, arr):
     assert bad["W2"] > 0.1 and bad["W1"] < 1e-6
 
 
+def test_the_twins_say_the_same_about_what_errors_to_expect():
+    assert pure_check.__doc__ == ref_check.__doc__
+    assert "a wrong derivative gives 1e-2 or more" in " ".join(pure_check.__doc__.split())
+
+
+@pytest.mark.parametrize("check, net_cls, arr", TWINS)
+def test_sigmoid_prime_of_the_wrong_value_shows_as_1e_2_or_more(check, net_cls, arr):
+    # sigmoid'(a1) is z1 * (1 - z1); computing sigmoid(z1) * (1 - sigmoid(z1)),
+    # i.e. applying sigmoid twice, is a classic slip. The docstring promises 1e-2.
+    rng = random.Random(11)
+    x = arr([[rng.random() for _ in range(10)] for _ in range(4)])
+    t = arr([rng.randrange(3) for _ in range(4)])
+    net = net_cls(10, 5, 3, weight_init_std=0.5, seed=12)
+    good = check(net, x, t)
+    W1, b1, W2, b2 = (np.asarray(net.params[k]) for k in ("W1", "b1", "W2", "b2"))
+    xa = np.asarray(x)
+    z1 = ref_functions.sigmoid(xa @ W1 + b1)  # (N, H)
+    dy = (ref_functions.softmax(z1 @ W2 + b2) - np.eye(3)[np.asarray(t)]) / len(xa)  # (N, C)
+    s = ref_functions.sigmoid(z1)  # the slip: sigmoid of z1, not z1 itself
+    wrong_W1 = xa.T @ (dy @ W2.T * (1.0 - s) * s)  # (D, H)
+
+    correct = net.gradient
+
+    def slipped(x, t):
+        grads = correct(x, t)
+        grads["W1"] = arr(wrong_W1.tolist())
+        return grads
+
+    net.gradient = slipped
+    bad = check(net, x, t)
+    assert max(good.values()) < 1e-5 and bad["W1"] > 1e-2, (good, bad)
+
+
 @pytest.mark.parametrize("check, net_cls, arr", TWINS)
 def test_gradients_of_different_sizes_raise(check, net_cls, arr):
     stand_in = FixedGradients({"w": arr([1.0, 2.0])}, {"w": arr([1.0, 2.0, 3.0])})
