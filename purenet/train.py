@@ -219,8 +219,10 @@ def train(
     batches = batch_indices(rng, train_size, hp.batch_size, hp.sampling)
     clock = time.perf_counter
     i = 0
+    where = "step"  # what a Ctrl-C interrupts: a step, an evaluation, or the hooks after
     try:
         for i in range(hp.iters):
+            where = "step"
             # 1) draw a mini-batch at random
             t0 = clock()
             indices = next(batches)
@@ -244,15 +246,18 @@ def train(
             t3 = clock()
             timings["update"] += t3 - t2
             history.train_loss.append(loss)
+            where = "after"
             if on_step is not None:
                 on_step("update", Step(i, indices, x_batch, t_batch, loss, grads))
                 t3 = clock()
             if i % history.iter_per_epoch == 0:
+                where = "evaluation"
                 record = {"iteration": i, "loss": loss,
                           "train_acc": float(accuracy(x_train, t_train)),
                           "test_acc": float(accuracy(x_test, t_test))}
                 history.epochs.append(record)
                 timings["evaluation"] += clock() - t3
+                where = "after"
                 if on_epoch is not None:
                     on_epoch(record)
             if on_iteration is not None:
@@ -260,14 +265,14 @@ def train(
             # 4) repeat
         history.final = last_measured(history)
         if history.final["test_acc"] is None:  # the final weights, not measured yet
+            where = "final"
             t0 = clock()
             history.final["train_acc"] = float(accuracy(x_train, t_train))
             history.final["test_acc"] = float(accuracy(x_test, t_test))
             timings["evaluation"] += clock() - t0
     except KeyboardInterrupt:
         history.stopped = "interrupted"
-        history.message = (f"interrupted (Ctrl-C) in iteration {i}, after "
-                           f"{len(history.train_loss)} finished iterations")
+        history.message = interrupted_message(where, i, len(history.train_loss))
         history.final = last_measured(history)
     return history
 
@@ -297,3 +302,22 @@ def diverged_message(loss: float, i: int, lr: float) -> str:
         why = f"the loss became {loss} at iteration {i}"
     return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. --lr {lr / 10:g} "
             f"(now {lr:g})")
+
+
+def interrupted_message(where: str, i: int, done: int) -> str:
+    """Say where a Ctrl-C stopped the run: in iteration i's step, or after it (done finished)."""
+    finished = plural(done, "finished iteration")
+    if where == "step":
+        return f"interrupted (Ctrl-C) in iteration {i}, after {finished}"
+    if where == "evaluation":
+        return (f"interrupted (Ctrl-C) while measuring the accuracy after iteration {i} "
+                f"({finished}; that measurement is not recorded)")
+    if where == "final":
+        return (f"interrupted (Ctrl-C) while measuring the final weights' accuracy "
+                f"({finished})")
+    return f"interrupted (Ctrl-C) after iteration {i} ({finished})"
+
+
+def plural(n: int, word: str) -> str:
+    """Say a count with its noun: 1 iteration, 2 iterations, 0 iterations."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -585,9 +585,33 @@ def test_ctrl_c_writes_what_was_gathered_and_exits_130(
     result = train("--impl", "numpy", "--no-check", "--train-size", "500", "--test-size",
                    "100", "--iters", "50", "--history", str(history), "--save", str(params))
     assert result.exit_code == 130
-    assert "interrupted (Ctrl-C) in iteration 7, after 7 finished" in result.output
+    assert "interrupted (Ctrl-C) in iteration 7, after 7 finished iterations" in result.output
     assert len(history_of(history)["train_loss"]) == 7
     assert reference.two_layer_net.TwoLayerNet.load(params).params["W1"].shape == (784, 50)
+
+
+@needs_mnist
+@pytest.mark.parametrize("iters, cost", [
+    (3, r"numerical gradient: the first step took \S+ s, so all 3 iterations would take "
+        r"about \S+ s \(--grad backprop: one backward pass per step\)"),
+    (1, r"numerical gradient: the one step took \S+ s"),
+])
+def test_numerical_gradient_says_its_cost_once_from_the_first_step(iters: int,
+                                                                   cost: str) -> None:
+    result = train("--impl", "numpy", "--no-check", "--grad", "numerical", "--hidden", "2",
+                   "--train-size", "100", "--test-size", "10", "--batch-size", "10",
+                   "--iters", str(iters))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "numerical (3,200 loss evaluations per step: 2 per parameter)" in lines[0]
+    assert [line for line in lines if re.search(r"\d s\b", line) and "took" in line] == \
+        [next(line for line in lines if re.fullmatch(cost, line))]
+    assert f"done: {iters} iteration{'s' if iters > 1 else ''} in" in result.output
+
+
+def test_counts_say_1_in_the_singular() -> None:
+    assert "lr 0.1, 1 step\n" in invoke("descent", "--steps", "1").output
+    assert ", 0 steps\n" in invoke("descent", "--steps", "0").output
 
 
 @needs_mnist

@@ -246,6 +246,51 @@ def test_ctrl_c_returns_what_was_gathered_so_far() -> None:
     assert history.to_dict()["stopped"] == "interrupted"
 
 
+class InterruptedEvaluation(StepNet):
+    """A StepNet whose accuracy is interrupted once it has seen `updates` updates."""
+
+    def __init__(self, updates: int) -> None:
+        super().__init__()
+        self.stop_at = updates
+
+    def accuracy(self, x: Any, t: Any) -> float:
+        if self.params["w"][0] == self.stop_at:
+            raise KeyboardInterrupt
+        return super().accuracy(x, t)
+
+
+@pytest.mark.parametrize("iters, stop_at, message, final", [
+    # the evaluation after iteration 20 (21 updates): not "in iteration 20, after 21"
+    (50, 21, "interrupted (Ctrl-C) while measuring the accuracy after iteration 20 (21 "
+             "finished iterations; that measurement is not recorded)", 20),
+    (25, 25, "interrupted (Ctrl-C) while measuring the final weights' accuracy (25 finished "
+             "iterations)", 24),
+])
+def test_ctrl_c_in_an_evaluation_says_so(iters: int, stop_at: int, message: str,
+                                         final: int) -> None:
+    net = InterruptedEvaluation(stop_at)
+    history = step_run(net, iters)
+    assert history.stopped == "interrupted" and history.message == message
+    assert [e["iteration"] for e in history.epochs] == [0, 10, 20][:len(history.epochs)]
+    assert len(history.epochs) == (2 if iters == 50 else 3)  # the interrupted one: not kept
+    assert history.final == {"iteration": final, "train_acc": None, "test_acc": None}
+
+
+def test_ctrl_c_in_the_first_step_says_1_finished_iteration_in_the_singular() -> None:
+    history = step_run(StepNet(interrupt_at=1), 5)
+    assert history.message == "interrupted (Ctrl-C) in iteration 1, after 1 finished iteration"
+
+
+def test_ctrl_c_in_a_hook_after_the_update() -> None:
+    def on_iteration(i: int, loss: float) -> None:
+        if i == 3:
+            raise KeyboardInterrupt
+
+    history = train(StepNet(), StepSGD(), fake_data(100), Hyperparameters(iters=9, batch_size=10),
+                    random.Random(0), on_iteration=on_iteration)
+    assert history.message == "interrupted (Ctrl-C) after iteration 3 (4 finished iterations)"
+
+
 def test_the_loop_records_the_loss_it_was_given_without_another_forward_pass() -> None:
     net = FakeNet()
     history = train(net, CountingSGD(), fake_data(100),
