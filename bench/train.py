@@ -2,14 +2,15 @@
 
 Runs exactly what `purenet train --impl numpy` runs by default: 10000 iterations
 of 100 images, lr 0.1, the loss recorded at every iteration, and 17 evaluations
-of the accuracy on all 70,000 images. Prints the wall seconds of the whole
-command and of each of the loop's steps (sampling, gradient, update,
-evaluation, from the loop's own timers), and the final accuracies.
+of the accuracy on all 70,000 images, plus one of the final weights. Prints the
+wall seconds of the whole command and of each of the loop's steps (sampling,
+gradient, update, evaluation, from the loop's own timers), and the final
+weights' accuracies.
 
 Where PyTorch is installed, the same network then trains in the same process
 with torch: the same start weights, the same batches (the same seeded
 random.Random), the same sizes, sigmoid hidden layer, softmax cross entropy,
-plain SGD with lr 0.1 and the same 17 evaluations, on as many threads as NumPy's
+plain SGD with lr 0.1 and the same 18 evaluations, on as many threads as NumPy's
 BLAS. The ratio of the two loops is printed. torch is not a dependency of purenet.
 
     python bench/train.py                       # float64, the default run
@@ -109,15 +110,21 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
             epochs.append({"iteration": i, "train_acc": accuracy(x_train, t_train),
                            "test_acc": accuracy(x_test, t_test)})
             timings["evaluation"] += clock() - t3
+    t3 = clock()
+    if epochs[-1]["iteration"] == args.iters - 1:
+        final = epochs[-1]
+    else:  # the weights the run ends with, as the purenet loop measures them
+        final = {"iteration": args.iters - 1, "train_acc": accuracy(x_train, t_train),
+                 "test_acc": accuracy(x_test, t_test)}
+    timings["evaluation"] += clock() - t3
     return {"loop": clock() - loop_start, "timings": timings, "epochs": epochs,
-            "losses": losses, "version": torch.__version__}
+            "final": final, "losses": losses, "version": torch.__version__}
 
 
-def report(name: str, loop: float, timings: dict[str, float], epochs: list[dict]) -> None:
+def report(name: str, loop: float, timings: dict[str, float], final: dict) -> None:
     split = ", ".join(f"{k} {v:.2f}" for k, v in timings.items())
-    last = epochs[-1]
-    print(f"{name:<6} loop {loop:6.2f} s  ({split})  "
-          f"final train acc {last['train_acc']:.4f}, test acc {last['test_acc']:.4f}")
+    print(f"{name:<6} loop {loop:6.2f} s  ({split})  final weights: "
+          f"train acc {final['train_acc']:.4f}, test acc {final['test_acc']:.4f}")
 
 
 def main() -> None:
@@ -138,21 +145,23 @@ def main() -> None:
         seconds, history = run_numpy(args, os.path.join(tmp, "history.json"))
     import numpy as np
 
+    evaluations = len(history["epochs"]) + (history["final"]["iteration"] !=
+                                            history["epochs"][-1]["iteration"])
     print(f"\nPython {platform.python_version()}, NumPy {np.__version__}, {args.dtype}, "
           f"{threads} BLAS thread(s), {os.cpu_count()} CPUs, {args.iters} iterations, "
-          f"{len(history['epochs'])} evaluations on 70,000 images")
+          f"{evaluations} evaluations on 70,000 images (the last: the final weights)")
     t = history["timings"]
     loop = sum(t.values())
     print(f"numpy  command {seconds:.2f} s in this process: loading, check and start "
           f"{seconds - loop:.2f} s, then")
-    report("numpy", loop, t, history["epochs"])
+    report("numpy", loop, t, history["final"])
     if args.no_torch:
         return
     result = run_torch(args, args.torch_threads or threads)
     if result is None:
         print("torch  not installed: no comparison (pip install torch in another venv)")
         return
-    report("torch", result["loop"], result["timings"], result["epochs"])
+    report("torch", result["loop"], result["timings"], result["final"])
     gap = max(abs(a - b) for a, b in zip(history["train_loss"], result["losses"]))
     print(f"torch {result['version']} on {args.torch_threads or threads} thread(s); "
           f"loop numpy / torch = "
