@@ -12,19 +12,14 @@ is x @ W1, not W1 @ x as in texts that stack samples in columns.
 
 from __future__ import annotations
 
-import array
-import ast
 import json
 import math
 import operator
 import os
 import random
 import struct
-import sys
-import uuid
 import zipfile
-from collections.abc import Callable, Sequence
-from typing import IO
+from collections.abc import Sequence
 
 from purenet import gradient
 from purenet.functions import cross_entropy_error, sigmoid, softmax, to_labels
@@ -39,8 +34,14 @@ from purenet.matrix import (
     sum_rows,
     transpose,
 )
-
-PARAM_KEYS = ("W1", "b1", "W2", "b2")
+from purenet.weights_file import (
+    PARAM_KEYS,
+    atomic_write,
+    check_extension,
+    check_param_shapes,
+    read_npz,
+    write_npz,
+)
 
 
 class TwoLayerNet:
@@ -184,7 +185,7 @@ class TwoLayerNet:
                 v = params[key]
                 values[key] = v.tolist() if hasattr(v, "tolist") else v
         shapes = {key: shape(v, f"params[{key!r}]") for key, v in values.items()}
-        _check_param_shapes(shapes, set(params), "params")
+        check_param_shapes(shapes, set(params), "params")
         net = cls.__new__(cls)
         net.params = {k: _to_floats(values[k], f"params[{k!r}]") for k in PARAM_KEYS}
         return net
@@ -192,22 +193,22 @@ class TwoLayerNet:
     def save(self, path: str | os.PathLike) -> None:
         """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically."""
         path = os.fspath(path)
-        ext = _extension(path)
+        ext = check_extension(path)
         params = self.get_params()
         if ext == ".npz":
-            _atomic_write(path, lambda f: _write_npz(f, params))
+            atomic_write(path, lambda f: write_npz(f, params))
         else:
             data = json.dumps(params).encode("ascii")
-            _atomic_write(path, lambda f: f.write(data))
+            atomic_write(path, lambda f: f.write(data))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> TwoLayerNet:
         """Return the network stored by save() (from either package) at path, .npz or .json."""
         path = os.fspath(path)
-        ext = _extension(path)
+        ext = check_extension(path)
         with open(path, "rb") as f:
             try:
-                params = _read_npz(f) if ext == ".npz" else json.load(f)
+                params = read_npz(f) if ext == ".npz" else json.load(f)
             except (ValueError, zipfile.BadZipFile, EOFError, struct.error, RecursionError) as e:
                 raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
         try:
@@ -265,40 +266,6 @@ def _check_seed(seed: object) -> int | None:
     return value
 
 
-def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
-    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
-    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
-    if extra:
-        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
-                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
-    for key in ("W1", "W2"):
-        if key in shapes and len(shapes[key]) != 2:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
-    d, h = shapes["W1"] if "W1" in shapes else (None, None)
-    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
-    h = h if h is not None else h2
-    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
-
-    def fmt(s: tuple) -> str:
-        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
-
-    for key in PARAM_KEYS:
-        if key not in shapes:
-            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
-    for key in ("b1", "b2"):
-        if len(shapes[key]) != 1:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
-                             f"expected {fmt(expected[key])}")
-    # Each size is shared by several keys; when they disagree, no one key is
-    # "the wrong one", so name them all.
-    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
-    if not W1[1] == b1[0] == W2[0]:
-        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
-                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
-    if W2[1] != b2[0]:
-        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
-                         f"W2 is {W2}, b2 is {b2}")
-
 def _copy(v: Vector | Matrix) -> Vector | Matrix:
     return [list(r) for r in v] if isinstance(v[0], list) else list(v)  # type: ignore
 
@@ -317,100 +284,3 @@ def _to_floats(v: Vector | Matrix, name: str) -> Vector | Matrix:
             raise ValueError(f"{name} holds {bad}: weights must be finite numbers "
                              f"(no NaN or infinity)")
     return floats if isinstance(v[0], list) else floats[0]
-
-def _extension(path: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".npz", ".json"):
-        raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
-    return ext
-
-
-def _atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
-    # A crash mid-write leaves the old file (or none), never half a file:
-    # write beside it, then os.replace, which swaps the name in one step.
-    directory, base = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-# The .npy format: magic, version, a little-endian header length, a header that
-# is a Python dict literal padded with spaces to a multiple of 64 bytes, then
-# the raw numbers in row-major order. An .npz is a zip of one .npy per array.
-_NPY_MAGIC = b"\x93NUMPY"
-_DESCR_TYPECODES = {"<f8": "d", "<f4": "f"}
-
-
-def _write_npz(f: IO[bytes], params: dict[str, Vector | Matrix]) -> None:
-    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
-        for key, value in params.items():
-            zf.writestr(f"{key}.npy", _npy_bytes(value))
-
-
-def _npy_bytes(value: Vector | Matrix) -> bytes:
-    dims = (len(value), len(value[0])) if isinstance(value[0], list) else (len(value),)
-    flat = array.array("d", (v for row in value for v in row) if len(dims) == 2 else value)
-    if sys.byteorder == "big":
-        flat.byteswap()  # '<f8' means little-endian on disk
-    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {dims}, }}"
-    pad = -(len(_NPY_MAGIC) + 2 + 2 + len(header) + 1) % 64
-    header_bytes = (header + " " * pad + "\n").encode("latin1")
-    return _NPY_MAGIC + bytes((1, 0)) + struct.pack("<H", len(header_bytes)) + header_bytes \
-        + flat.tobytes()
-
-
-def _read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
-    if not zipfile.is_zipfile(f):
-        raise ValueError("not a zip archive")
-    f.seek(0)
-    params = {}
-    with zipfile.ZipFile(f) as zf:
-        for name in zf.namelist():
-            key = name[:-4] if name.endswith(".npy") else name
-            params[key] = _parse_npy(zf.read(name), key)  # read() checks the CRC
-    return params
-
-
-def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
-    if data[:6] != _NPY_MAGIC:
-        raise ValueError(f"{key!r} is not a .npy array (bad magic)")
-    major = data[6]
-    if major == 1:
-        (hlen,), start = struct.unpack("<H", data[8:10]), 10
-    elif major in (2, 3):
-        (hlen,), start = struct.unpack("<I", data[8:12]), 12
-    else:
-        raise ValueError(f"{key!r} has unknown .npy version {major}")
-    try:
-        header = ast.literal_eval(data[start:start + hlen].decode("latin1"))
-    except (SyntaxError, ValueError, TypeError, RecursionError):
-        header = None  # not a Python literal at all
-    if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
-        raise ValueError(f"{key!r} has a malformed .npy header")
-    descr, dims = header["descr"], header["shape"]
-    if descr not in _DESCR_TYPECODES:
-        raise ValueError(f"{key!r} holds {descr!r} numbers, expected float ('<f8' or '<f4')")
-    if header["fortran_order"] is not False:
-        raise ValueError(f"{key!r} is stored in Fortran order, expected C order")
-    if not (isinstance(dims, tuple) and len(dims) in (1, 2)
-            and all(type(v) is int and v > 0 for v in dims)):
-        raise ValueError(f"{key!r} has shape {dims}, expected a vector or a matrix")
-    flat = array.array(_DESCR_TYPECODES[descr])
-    body = data[start + hlen:]
-    if len(body) != math.prod(dims) * flat.itemsize:
-        raise ValueError(f"{key!r} has {len(body)} data bytes, shape {dims} needs "
-                         f"{math.prod(dims) * flat.itemsize}")
-    flat.frombytes(body)
-    if sys.byteorder == "big":
-        flat.byteswap()
-    values = flat.tolist()
-    if len(dims) == 1:
-        return values
-    cols = dims[1]
-    return [values[i:i + cols] for i in range(0, len(values), cols)]

@@ -6,7 +6,9 @@ array expression. The arithmetic runs in the float dtype of params (float64
 unless they were cast), so float32 params and float32 x stay float32.
 
 Batches are rows, as in the book's code: x is (N, D) and the first layer is
-x @ W1, not W1 @ x as in texts that stack samples in columns.
+x @ W1, not W1 @ x as in texts that stack samples in columns. What the weights
+files need beyond NumPy (the shape checks, the atomic write) is shared with
+purenet through ``purenet.weights_file``, so both refuse the same files alike.
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ import json
 import math
 import operator
 import os
-import uuid
 import zipfile
-from collections.abc import Callable
 from typing import IO
 
 import numpy as np
 
+from purenet.weights_file import PARAM_KEYS, atomic_write, check_extension, check_param_shapes
 from reference import gradient
 from reference.functions import as_array, cross_entropy_error, sigmoid, softmax, to_labels
-
-PARAM_KEYS = ("W1", "b1", "W2", "b2")
 
 
 class TwoLayerNet:
@@ -168,7 +167,7 @@ class TwoLayerNet:
             if key in params:
                 values[key] = np.array(as_array(params[key], f"params[{key!r}]"))  # a copy
         shapes = {key: a.shape for key, a in values.items()}
-        _check_param_shapes(shapes, set(params), "params")
+        check_param_shapes(shapes, set(params), "params")
         net = cls.__new__(cls)
         net.params = {k: _to_floats(values[k], f"params[{k!r}]") for k in PARAM_KEYS}
         return net
@@ -176,19 +175,19 @@ class TwoLayerNet:
     def save(self, path: str | os.PathLike) -> None:
         """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically."""
         path = os.fspath(path)
-        ext = _extension(path)
+        ext = check_extension(path)
         if ext == ".npz":
             params = {k: self.params[k] for k in PARAM_KEYS}
-            _atomic_write(path, lambda f: np.savez(f, **params))
+            atomic_write(path, lambda f: np.savez(f, **params))
         else:
             data = json.dumps(self.get_params()).encode("ascii")
-            _atomic_write(path, lambda f: f.write(data))
+            atomic_write(path, lambda f: f.write(data))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> TwoLayerNet:
         """Return the network stored by save() (from either package) at path, .npz or .json."""
         path = os.fspath(path)
-        ext = _extension(path)
+        ext = check_extension(path)
         with open(path, "rb") as f:
             try:
                 params = _read_npz(f) if ext == ".npz" else json.load(f)
@@ -250,40 +249,6 @@ def _check_seed(seed: object) -> int | None:
     return value
 
 
-def _check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
-    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
-    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
-    if extra:
-        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
-                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
-    for key in ("W1", "W2"):
-        if key in shapes and len(shapes[key]) != 2:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
-    d, h = shapes["W1"] if "W1" in shapes else (None, None)
-    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
-    h = h if h is not None else h2
-    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
-
-    def fmt(s: tuple) -> str:
-        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
-
-    for key in PARAM_KEYS:
-        if key not in shapes:
-            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
-    for key in ("b1", "b2"):
-        if len(shapes[key]) != 1:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
-                             f"expected {fmt(expected[key])}")
-    # Each size is shared by several keys; when they disagree, no one key is
-    # "the wrong one", so name them all.
-    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
-    if not W1[1] == b1[0] == W2[0]:
-        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
-                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
-    if W2[1] != b2[0]:
-        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
-                         f"W2 is {W2}, b2 is {b2}")
-
 def _to_floats(a: np.ndarray, name: str) -> np.ndarray:
     # Float arrays keep their dtype, others become float64; NaN and infinity are refused.
     if a.dtype.kind != "f":
@@ -297,27 +262,6 @@ def _to_floats(a: np.ndarray, name: str) -> np.ndarray:
         raise ValueError(f"{name} holds {float(bad[0])}: weights must be finite numbers "
                          f"(no NaN or infinity)")
     return a
-
-def _extension(path: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".npz", ".json"):
-        raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
-    return ext
-
-
-def _atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
-    # A crash mid-write leaves the old file (or none), never half a file:
-    # write beside it, then os.replace, which swaps the name in one step.
-    directory, base = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 # np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False

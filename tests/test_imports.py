@@ -13,6 +13,7 @@ import purenet
 PURENET_DIR = Path(purenet.__file__).parent
 MODULES = sorted(f"purenet.{m.name}" for m in pkgutil.iter_modules(purenet.__path__))
 
+
 def test_modules_are_discovered():
     assert {"purenet.matrix", "purenet.functions", "purenet.gradient"} <= set(MODULES)
 
