@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Sequence
+from typing import cast
 
 Vector = list[float]
 Matrix = list[list[float]]
@@ -101,7 +102,7 @@ def check_matrix(a: object, name: str = "a") -> tuple[int, int]:
     s = shape(a, name)
     if len(s) != 2:
         raise ValueError(f"{name} must be a matrix (list of rows), got a vector of length {s[0]}")
-    return s  # type: ignore[return-value]
+    return s
 
 
 def check_vector(v: object, name: str = "v") -> int:
@@ -153,9 +154,9 @@ def _elementwise(
     if sa != sb:
         raise ValueError(f"{what} needs a and b of one shape, got {_fmt(sa)} and {_fmt(sb)} "
                          f"(nothing is broadcast)")
-    if len(sa) == 1:
-        return list(map(op, a, b))
-    return [list(map(op, ra, rb)) for ra, rb in zip(a, b)]
+    if len(sa) == 1:  # two vectors, as shape() found
+        return list(map(op, cast(Vector, a), cast(Vector, b)))
+    return [list(map(op, ra, rb)) for ra, rb in zip(cast(Matrix, a), cast(Matrix, b))]
 
 
 def add(a: Matrix, b: Matrix) -> Matrix:
@@ -178,7 +179,7 @@ def scale(a: Matrix, k: float) -> Matrix:
     if type(k) not in _NUMBER_TYPES:
         raise TypeError(f"scale needs a number k (float or int), got {type(k).__name__}")
     if len(shape(a, "a")) == 1:
-        return [k * x for x in a]  # type: ignore[misc]
+        return [k * x for x in a]  # type: ignore[operator]  # a is a vector (N,) here
     return [[k * x for x in row] for row in a]
 
 
