@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import cast
 
 from purenet.matrix import Matrix, Vector, _fmt, shape
 
@@ -45,8 +46,8 @@ def sigmoid_grad(x: Vector | Matrix) -> Vector | Matrix:
     """Return the derivative sigmoid(x) * (1 - sigmoid(x)) elementwise, in the shape of x."""
     s = sigmoid(x)
     if not isinstance(s[0], list):
-        return [(1.0 - v) * v for v in s]  # type: ignore[operator]
-    return [[(1.0 - v) * v for v in row] for row in s]  # type: ignore[union-attr]
+        return [(1.0 - v) * v for v in s]
+    return [[(1.0 - v) * v for v in row] for row in s]
 
 
 def _softmax_row(a: Vector) -> Vector:
@@ -66,7 +67,7 @@ def softmax(x: Vector | Matrix) -> Vector | Matrix:
     """
     if len(shape(x, "x")) == 1:
         return _softmax_row(x)  # type: ignore[arg-type]
-    return [_softmax_row(row) for row in x]  # type: ignore[union-attr]
+    return [_softmax_row(row) for row in x]  # type: ignore[arg-type]
 
 
 def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
@@ -79,8 +80,8 @@ def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
     if sy != st:
         raise ValueError(f"sum_squared_error needs y and t of one shape (t one-hot), "
                          f"got y {_fmt(sy)} and t {_fmt(st)}")
-    rows_y = [y] if len(sy) == 1 else y
-    rows_t = [t] if len(st) == 1 else t
+    rows_y = cast(Matrix, [y] if len(sy) == 1 else y)  # one sample: a batch of one row
+    rows_t = cast(Matrix, [t] if len(st) == 1 else t)
     # d * d rather than d ** 2: float ** 2 raises OverflowError past 1e154, d * d gives inf.
     return 0.5 * sum(d * d for ry, rt in zip(rows_y, rows_t) for d in map(operator.sub, ry, rt))
 
@@ -96,19 +97,19 @@ def cross_entropy_error(y: Vector | Matrix, t: Vector | Matrix | list[int] | int
     any size give comparable numbers.
     """
     sy = shape(y, "y")
-    rows = [y] if len(sy) == 1 else y
+    rows = cast(Matrix, [y] if len(sy) == 1 else y)  # one sample: a batch of one row
     for row in rows:  # log of a negative number has no value, log of 3 no meaning
-        for v in row:  # type: ignore[union-attr]
+        for v in row:
             if v < 0 or v > 1 + ONE_TOL:
                 raise ValueError(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
                                  f"(e.g. softmax's output), got {v}")
     labels = to_labels(t, sy)
     if labels is None:  # one-hot (or any distribution): the full sum
-        t_rows = [t] if len(sy) == 1 else t
+        t_rows = cast(Matrix, [t] if len(sy) == 1 else t)
         total = sum(tk * math.log(yk + DELTA)
-                    for ry, rt in zip(rows, t_rows) for yk, tk in zip(ry, rt))  # type: ignore
+                    for ry, rt in zip(rows, t_rows) for yk, tk in zip(ry, rt))
     else:  # labels: pick each row's entry at its label
-        total = sum(math.log(row[k] + DELTA) for row, k in zip(rows, labels))  # type: ignore
+        total = sum(math.log(row[k] + DELTA) for row, k in zip(rows, labels))
     return -total / len(rows)
 
 
