@@ -12,6 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from numbers import Real
+from typing import cast
 
 from purenet.matrix import Matrix, Vector, shape
 
@@ -25,7 +26,7 @@ def numerical_diff(f: Callable[[float], float], x: float) -> float:
 
 def _check_floats(x: object) -> tuple[int, ...]:
     s = shape(x, "x")
-    for row in [x] if len(s) == 1 else x:  # type: ignore[union-attr]
+    for row in cast(Matrix, [x] if len(s) == 1 else x):
         if int in set(map(type, row)):
             # x[i] + h on an int is fine in Python, but NumPy's int arrays
             # truncate it back to x[i]: refuse ints in both packages alike.
@@ -70,7 +71,8 @@ def _check_steps(lr: object, step_num: object) -> tuple[float, int]:
     if isinstance(lr, bool) or not isinstance(lr, Real):
         raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
     try:
-        steps = operator.index(step_num)  # any int type (NumPy's too), never a float
+        # any int type (NumPy's too), never a float; anything else raises TypeError
+        steps = operator.index(step_num)  # type: ignore[arg-type]
     except TypeError:
         steps = None
     if steps is None or isinstance(step_num, bool):
@@ -94,19 +96,20 @@ def gradient_descent(
     """
     lr, step_num = _check_steps(lr, step_num)
     if len(shape(init_x, "init_x")) == 1:
-        x: Vector | Matrix = [float(v) for v in init_x]  # type: ignore[union-attr]
+        x: Vector | Matrix = [float(v) for v in init_x]  # type: ignore[arg-type]
     else:
         x = [[float(v) for v in row] for row in init_x]  # type: ignore[union-attr]
     path = [_copy(x)]
     for _ in range(step_num):
         grad = numerical_gradient(f, x)
         if isinstance(x[0], list):
-            x = [[v - lr * g for v, g in zip(row, grow)] for row, grow in zip(x, grad)]  # type: ignore
+            x = [[v - lr * g for v, g in zip(row, grow)]
+                 for row, grow in zip(x, cast(Matrix, grad))]  # grad has x's shape
         else:
-            x = [v - lr * g for v, g in zip(x, grad)]  # type: ignore
+            x = [v - lr * g for v, g in zip(x, cast(Vector, grad))]
         path.append(_copy(x))
     return x, path
 
 
 def _copy(x: Vector | Matrix) -> Vector | Matrix:
-    return [list(r) for r in x] if isinstance(x[0], list) else list(x)  # type: ignore
+    return [list(r) for r in x] if isinstance(x[0], list) else list(x)
