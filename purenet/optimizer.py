@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import cast
 
 from purenet.matrix import Matrix, Vector
 
@@ -21,7 +22,7 @@ class SGD:
             raise TypeError(f"lr must be a number, got {type(lr).__name__}")
         if not (math.isfinite(lr) and lr > 0):
             raise ValueError(f"lr must be positive and finite, got {lr!r}")
-        self.lr = float(lr)
+        self.lr: float = float(lr)
 
     def update(self, params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
         """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
@@ -38,12 +39,12 @@ class SGD:
                                  f"{want}: they must match")
         lr = self.lr
         for key, p in params.items():
-            g = grads[key]
+            g = grads[key]  # of p's shape, checked above
             if isinstance(p[0], list):
-                for row, grow in zip(p, g):
-                    row[:] = [w - lr * d for w, d in zip(row, grow)]  # type: ignore[arg-type]
+                for row, grow in zip(p, cast(Matrix, g)):
+                    row[:] = [w - lr * d for w, d in zip(row, grow)]
             else:
-                p[:] = [w - lr * d for w, d in zip(p, g)]  # type: ignore[operator]
+                p[:] = [w - lr * d for w, d in zip(p, cast(Vector, g))]
 
 
 def _check_keys(params: dict, grads: dict) -> None:

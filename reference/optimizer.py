@@ -22,7 +22,7 @@ class SGD:
             raise TypeError(f"lr must be a number, got {type(lr).__name__}")
         if not (math.isfinite(lr) and lr > 0):
             raise ValueError(f"lr must be positive and finite, got {lr!r}")
-        self.lr = float(lr)
+        self.lr: float = float(lr)
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
