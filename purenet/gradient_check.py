@@ -50,4 +50,4 @@ def _relative_error(a: Vector | Matrix, b: Vector | Matrix) -> float:
 
 
 def _flatten(v: Vector | Matrix) -> list[float]:
-    return [e for row in v for e in row] if isinstance(v[0], list) else list(v)  # type: ignore
+    return [e for row in v for e in row] if isinstance(v[0], list) else list(v)
