@@ -97,7 +97,8 @@ def write_npz(f: IO[bytes], params: dict[str, Vector | Matrix]) -> None:
 
 def _npy_bytes(value: Vector | Matrix) -> bytes:
     dims = (len(value), len(value[0])) if isinstance(value[0], list) else (len(value),)
-    flat = array.array("d", (v for row in value for v in row) if len(dims) == 2 else value)
+    flat = array.array("d", (v for row in value for v in row)
+                       if isinstance(value[0], list) else value)
     if sys.byteorder == "big":
         flat.byteswap()  # '<f8' means little-endian on disk
     header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {dims}, }}"
@@ -143,7 +144,7 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
     if not (isinstance(dims, tuple) and len(dims) in (1, 2)
             and all(type(v) is int and v > 0 for v in dims)):
         raise ValueError(f"{key!r} has shape {dims}, expected a vector or a matrix")
-    flat = array.array(_DESCR_TYPECODES[descr])
+    flat: array.array[float] = array.array(_DESCR_TYPECODES[descr])
     body = data[start + hlen:]
     if len(body) != math.prod(dims) * flat.itemsize:
         raise ValueError(f"{key!r} has {len(body)} data bytes, shape {dims} needs "
