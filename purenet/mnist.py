@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from math import prod
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 # The book's keys, each naming one file of the four.
 FILES = {
@@ -187,9 +187,9 @@ class ImageRows(Sequence):
         if isinstance(index, slice):
             return self.take(range(len(self))[index])
         try:
-            position = operator.index(index)
-        except TypeError:
-            return self.take(index)  # a list, range or NumPy array of indices
+            position = operator.index(index)  # type: ignore[arg-type]
+        except TypeError:  # a list, range or NumPy array of indices
+            return self.take(index)  # type: ignore[arg-type]
         return self._row(self._check(position))
 
     def __iter__(self) -> Iterator[list]:
@@ -253,9 +253,9 @@ def load_idx_files(
                 f"Point --data-dir or {ENV_VAR} at a directory holding them ({info.hint})."
             ) from None
     files = {}
-    for key, path in paths.items():
+    for key, path in paths.items():  # no None left: each was downloaded or raised above
         ndim = 3 if key.endswith("_img") else 1
-        files[key] = read_idx(path, ndim=ndim, sha256=info.sha256[FILES[key]])
+        files[key] = read_idx(cast(str, path), ndim=ndim, sha256=info.sha256[FILES[key]])
     for part in ("train", "test"):
         images, labels = files[part + "_img"][0][0], files[part + "_label"][0][0]
         if images != labels:
@@ -266,7 +266,9 @@ def load_idx_files(
     return files
 
 
-def _check_named_dir(info: Dataset, source: str, directory: object) -> None:
+def _check_named_dir(
+    info: Dataset, source: str, directory: str | os.PathLike[str] | None
+) -> None:
     """Raise DataError if directory, named by source (data_dir or $PURENET_DATA), is none.
 
     A mistyped path must not fall through to the next directory of the search and
@@ -274,7 +276,7 @@ def _check_named_dir(info: Dataset, source: str, directory: object) -> None:
     """
     if not directory:  # not given, or an empty variable: nothing was named
         return
-    path = os.path.abspath(os.path.expanduser(os.fspath(directory)))  # type: ignore[arg-type]
+    path = os.path.abspath(os.path.expanduser(os.fspath(directory)))
     if os.path.isdir(path):
         return
     problem = "is not a directory" if os.path.exists(path) else "does not exist"
