@@ -20,6 +20,7 @@ import random
 import struct
 import zipfile
 from collections.abc import Sequence
+from typing import Any, cast
 
 from purenet import gradient
 from purenet.functions import cross_entropy_error, sigmoid, softmax, to_labels
@@ -84,7 +85,7 @@ class TwoLayerNet:
 
     def predict(self, x: Matrix) -> Matrix:
         """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
-        return softmax(self._forward(self._check_x(x))[1])
+        return cast(Matrix, softmax(self._forward(self._check_x(x))[1]))  # a batch in, a batch out
 
     def loss(self, x: Matrix, t: Matrix | list[int]) -> float:
         """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
@@ -105,7 +106,7 @@ class TwoLayerNet:
         a2 = self._forward(x)[1]  # (N, C)
         labels = to_labels(t, (len(a2), len(a2[0])))
         if labels is None:
-            labels = argmax_rows(t)  # one-hot (N, C) -> (N,)
+            labels = argmax_rows(cast(Matrix, t))  # one-hot (N, C) -> (N,)
         hits = sum(p == k for p, k in zip(argmax_rows(a2), labels))
         return hits / len(x)
 
@@ -140,18 +141,19 @@ class TwoLayerNet:
         (N, C) or N label indices; any other shape raises (never broadcast).
         """
         x = self._check_x(x)
-        W2 = self.params["W2"]
+        W2 = cast(Matrix, self.params["W2"])  # (H, C)
         n = len(x)
 
         # forward: the same code as predict's (see _forward); z1 is kept for backward.
         z1, a2 = self._forward(x)  # (N, H), (N, C)
-        y = softmax(a2)  # (N, C)
+        y = cast(Matrix, softmax(a2))  # (N, C)
         labels = to_labels(t, (n, len(y[0])))  # raises on a t of the wrong shape
         loss = cross_entropy_error(y, t)
 
         # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N.
         if labels is None:
-            dy = [[(yk - tk) / n for yk, tk in zip(ry, rt)] for ry, rt in zip(y, t)]  # (N, C)
+            dy = [[(yk - tk) / n for yk, tk in zip(ry, rt)]
+                  for ry, rt in zip(y, cast(Matrix, t))]  # (N, C), t one-hot
         else:
             dy = [[yk / n for yk in ry] for ry in y]  # (N, C)
             for row, ry, k in zip(dy, y, labels):
@@ -170,7 +172,7 @@ class TwoLayerNet:
         return {k: _copy(self.params[k]) for k in PARAM_KEYS}
 
     @classmethod
-    def from_params(cls, params: dict[str, object]) -> TwoLayerNet:
+    def from_params(cls, params: dict[str, Any]) -> TwoLayerNet:
         """Return a network holding a float copy of params (nested lists, or anything with tolist).
 
         params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
@@ -179,7 +181,7 @@ class TwoLayerNet:
         """
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict, got {type(params).__name__}")
-        values = {}
+        values: dict[str, Any] = {}  # whatever came, shape() checks it below
         for key in PARAM_KEYS:
             if key in params:
                 v = params[key]
@@ -224,14 +226,15 @@ class TwoLayerNet:
         if d != len(self.params["W1"]):
             raise ValueError(f"x must be a batch of shape (N, {len(self.params['W1'])}) "
                              f"(input_size), got {(n, d)}")
-        return x
+        return cast(Matrix, x)  # check_matrix found a list of rows of numbers
 
     def _forward(self, x: Matrix) -> tuple[Matrix, Matrix]:
         # The forward pass, shared by predict, accuracy and loss_and_gradient.
         # Returns z1 (backward needs it) and the scores a2, softmax's input.
-        W1, b1, W2, b2 = (self.params[k] for k in PARAM_KEYS)
+        W1, W2 = cast(Matrix, self.params["W1"]), cast(Matrix, self.params["W2"])
+        b1, b2 = cast(Vector, self.params["b1"]), cast(Vector, self.params["b2"])
         a1 = add_row(matmul(x, W1), b1)  # (N, D) @ (D, H) + (H,) -> (N, H)
-        z1 = sigmoid(a1)  # (N, H)
+        z1 = cast(Matrix, sigmoid(a1))  # (N, H)
         a2 = add_row(matmul(z1, W2), b2)  # (N, H) @ (H, C) + (C,) -> (N, C)
         return z1, a2
 
@@ -256,7 +259,7 @@ def _check_seed(seed: object) -> int | None:
     if seed is None:
         return None
     try:
-        value = operator.index(seed)
+        value = operator.index(seed)  # type: ignore[arg-type]
     except TypeError:
         value = None
     if value is None or isinstance(seed, bool):
@@ -267,14 +270,14 @@ def _check_seed(seed: object) -> int | None:
 
 
 def _copy(v: Vector | Matrix) -> Vector | Matrix:
-    return [list(r) for r in v] if isinstance(v[0], list) else list(v)  # type: ignore
+    return [list(r) for r in v] if isinstance(v[0], list) else list(v)
 
 
 def _to_floats(v: Vector | Matrix, name: str) -> Vector | Matrix:
     # A float copy of a checked vector or matrix, refusing NaN and infinity.
     rows = v if isinstance(v[0], list) else [v]
     try:
-        floats = [[float(e) for e in row] for row in rows]  # type: ignore[union-attr]
+        floats = [[float(e) for e in row] for row in rows]
     except OverflowError:  # an int past float's range, e.g. 400 digits in a JSON file
         raise ValueError(f"{name} holds an int too large for a float: "
                          f"weights must be finite numbers") from None
