@@ -231,8 +231,8 @@ class TwoLayerNet:
     def _forward(self, x: Matrix) -> tuple[Matrix, Matrix]:
         # The forward pass, shared by predict, accuracy and loss_and_gradient.
         # Returns z1 (backward needs it) and the scores a2, softmax's input.
-        W1, W2 = cast(Matrix, self.params["W1"]), cast(Matrix, self.params["W2"])
-        b1, b2 = cast(Vector, self.params["b1"]), cast(Vector, self.params["b2"])
+        W1, b1, W2, b2 = cast("tuple[Matrix, Vector, Matrix, Vector]",
+                              tuple(self.params[k] for k in PARAM_KEYS))
         a1 = add_row(matmul(x, W1), b1)  # (N, D) @ (D, H) + (H,) -> (N, H)
         z1 = cast(Matrix, sigmoid(a1))  # (N, H)
         a2 = add_row(matmul(z1, W2), b2)  # (N, H) @ (H, C) + (C,) -> (N, C)
