@@ -76,7 +76,8 @@ def _check_steps(lr: object, step_num: object) -> tuple[float, int]:
     if isinstance(lr, bool) or not isinstance(lr, Real):
         raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
     try:
-        steps = operator.index(step_num)  # any int type (NumPy's too), never a float
+        # any int type (NumPy's too), never a float; anything else raises TypeError
+        steps = operator.index(step_num)  # type: ignore[arg-type]
     except TypeError:
         steps = None
     if steps is None or isinstance(step_num, bool):
