@@ -38,7 +38,7 @@ def load_mnist(
     for part in ("train", "test"):
         dims, pixels = files[part + "_img"]  # (N, 28, 28)
         labels = files[part + "_label"][1]  # (N,)
-        x = np.frombuffer(pixels, dtype=np.uint8).reshape(dims[0], -1)  # (N, 784)
+        x: np.ndarray = np.frombuffer(pixels, dtype=np.uint8).reshape(dims[0], -1)  # (N, 784)
         # uint8 / 255.0 divides in float64, the same doubles as purenet's byte / 255.0;
         # the copy makes the unnormalized array writable, as the book's is.
         x = x / 255.0 if normalize else x.copy()
