@@ -19,7 +19,7 @@ import math
 import operator
 import os
 import zipfile
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -152,7 +152,7 @@ class TwoLayerNet:
         return {k: self.params[k].tolist() for k in PARAM_KEYS}
 
     @classmethod
-    def from_params(cls, params: dict[str, object]) -> TwoLayerNet:
+    def from_params(cls, params: dict[str, Any]) -> TwoLayerNet:
         """Return a network holding a float copy of params (nested lists or arrays).
 
         params must have exactly the keys 'W1', 'b1', 'W2', 'b2' with shapes
@@ -178,7 +178,8 @@ class TwoLayerNet:
         ext = check_extension(path)
         if ext == ".npz":
             params = {k: self.params[k] for k in PARAM_KEYS}
-            atomic_write(path, lambda f: np.savez(f, **params))
+            # mypy fears a key named allow_pickle among params; the keys are W1, b1, W2, b2
+            atomic_write(path, lambda f: np.savez(f, **params))  # type: ignore[arg-type]
         else:
             data = json.dumps(self.get_params()).encode("ascii")
             atomic_write(path, lambda f: f.write(data))
@@ -239,7 +240,7 @@ def _check_seed(seed: object) -> int | None:
     if seed is None:
         return None
     try:
-        value = operator.index(seed)
+        value = operator.index(seed)  # type: ignore[arg-type]
     except TypeError:
         value = None
     if value is None or isinstance(seed, bool):
