@@ -797,7 +797,7 @@ def descent_trouble(f: Callable[[Any], float], path: list, lr: float) -> str | N
                 return (f"x{j} stops moving at step {k}, at {v:.6g}: floats near it are "
                         f"{math.ulp(v):.2g} apart, so x{j} + h (h = {H:g}) rounds back to "
                         f"x{j} and the numerical gradient is 0")
-            step = lr * numerical_gradient(f, list(path[k]))[j]
+            step = lr * numerical_gradient(f, list(path[k]))[j]  # type: ignore[operator]
             if step != 0:
                 return (f"x{j} stops moving at step {k}, at {v:.6g}: lr * gradient = "
                         f"{abs(step):.2g} is below half the {math.ulp(v):.2g} between floats "
