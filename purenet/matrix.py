@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
 Vector = list[float]
@@ -33,7 +33,7 @@ if hasattr(math, "sumprod"):
     DOT_IDIOM = "math.sumprod(u, v)"
 else:
 
-    def _sumprod(u: Sequence[float], v: Sequence[float]) -> float:
+    def _sumprod(u: Iterable[float], v: Iterable[float]) -> float:
         return sum(map(operator.mul, u, v))
 
     DOT_IDIOM = "sum(map(operator.mul, u, v))"
