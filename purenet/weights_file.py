@@ -123,6 +123,8 @@ def read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
 def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
     if data[:6] != _NPY_MAGIC:
         raise ValueError(f"{key!r} is not a .npy array (bad magic)")
+    if len(data) < 12:  # magic, version and header length come first
+        raise ValueError(f"{key!r} is a truncated .npy array")
     major = data[6]
     if major == 1:
         (hlen,), start = struct.unpack("<H", data[8:10]), 10

@@ -285,6 +285,8 @@ def _parse_npy(data: bytes, key: str) -> np.ndarray:
     # quietly accept Fortran order, which purenet's reader does not.
     if data[:6] != b"\x93NUMPY":
         raise ValueError(f"{key!r} is not a .npy array (bad magic)")
+    if len(data) < 12:  # magic, version and header length come first
+        raise ValueError(f"{key!r} is a truncated .npy array")
     buffer = io.BytesIO(data)
     version = np.lib.format.read_magic(buffer)
     if version[0] not in (1, 2, 3):

@@ -557,6 +557,7 @@ def test_both_packages_refuse_fortran_order_alike(tmp_path, net_cls):
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
 @pytest.mark.parametrize("member, data, match", [
     ("notes.txt", b"not an array", r"'notes\.txt' is not a \.npy array \(bad magic\)"),
+    ("W1.npy", b"\x93NUMPY", r"'W1' is a truncated \.npy array"),
     ("W1.npy", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4, 5), }",
                     bytes(8 * 21)), r"'W1' has 168 data bytes, shape \(4, 5\) needs 160"),
     ("W1.npy", _npy("{'descr': '<f8', 'fortran_order': False, 'sha", bytes(8 * 20)),
