@@ -49,6 +49,9 @@ from purenet.train import (
 # give 0.839, all 10000 0.856).
 PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
 INPUT_SIZE, OUTPUT_SIZE = 784, 10
+# Bounds that catch a slip of the finger (an extra zero or three) before it costs
+# minutes or memory; a std of 1e308 would start from infinite weights.
+MAX_SIZE, MAX_STD = 10_000, 1000.0
 CHECK_TOLERANCE = 1e-10
 # gradcheck: below this probability for a label, 1e-7 / y (the loss's guard, which
 # backprop leaves out) reaches 1e-2, the size of a wrong derivative
@@ -445,10 +448,10 @@ def positive(ctx: click.Context, param: click.Parameter, value: float | None) ->
 @click.option("--batch-size", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--lr", type=float, default=0.1, show_default=True, callback=positive,
               help="Learning rate (the book's eta).")
-@click.option("--hidden", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--hidden", type=click.IntRange(1, MAX_SIZE), default=50, show_default=True,
               help="Hidden layer size.")
-@click.option("--weight-init-std", type=float, default=0.01, show_default=True,
-              callback=positive)
+@click.option("--weight-init-std", type=click.FloatRange(0, MAX_STD, min_open=True),
+              default=0.01, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seeds the one random.Random that draws the weights and every batch.")
 @click.option("--sampling", type=click.Choice(["replacement", "shuffle"]),
@@ -523,8 +526,6 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
                                  f"{plural(train_size, 'training image')}",
                                  param_hint="'--batch-size'")
 
-    if impl == "numpy" and not no_check:
-        click.echo(preflight())
     package = load_impl(impl)
     data = load_data(package, dtype, data_dir, dataset, one_hot_label, train_size, test_size)
     (x_train, t_train), (x_test, t_test) = data
@@ -532,6 +533,8 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
         raise click.BadParameter(f"{batch_size} is more than the "
                                  f"{plural(len(x_train), 'training image')}",
                                  param_hint="'--batch-size'")
+    if impl == "numpy" and not no_check:
+        click.echo(preflight())
     hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=lr, sampling=sampling)
 
     # One random.Random draws the start weights, then every batch. NumPy starts
@@ -827,12 +830,12 @@ def plot_descent(path: list, file: str) -> None:
 
 @cli.command("gradcheck")
 @click.option("--impl", type=click.Choice(["numpy", "pure"]), default="pure", show_default=True)
-@click.option("--input-size", type=click.IntRange(min=1), default=8, show_default=True)
-@click.option("--hidden", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--output-size", type=click.IntRange(min=2), default=3, show_default=True)
+@click.option("--input-size", type=click.IntRange(1, MAX_SIZE), default=8, show_default=True)
+@click.option("--hidden", type=click.IntRange(1, MAX_SIZE), default=5, show_default=True)
+@click.option("--output-size", type=click.IntRange(2, MAX_SIZE), default=3, show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=4, show_default=True)
-@click.option("--weight-init-std", type=float, default=0.5, show_default=True,
-              callback=positive)
+@click.option("--weight-init-std", type=click.FloatRange(0, MAX_STD, min_open=True),
+              default=0.5, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--tolerance", type=float, default=1e-6, show_default=True, callback=positive)
 def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,

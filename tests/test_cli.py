@@ -105,6 +105,10 @@ def main(capsys: pytest.CaptureFixture[str],
     (["--dtype", "float32", "--grad", "numerical"], ["--grad numerical needs float64"]),
     (["--save", "weights.pkl"], ["--save", ".npz or .json"]),
     (["--iters", "0"], ["--iters"]),
+    # a slip of the finger: 1e308 would start from infinite weights, 1e8 units from
+    # gigabytes of them
+    (["--weight-init-std", "1e308"], ["--weight-init-std", "0<x<=1000"]),
+    (["--hidden", "100000000"], ["--hidden", "1<=x<=10000"]),
 ])
 def test_usage_errors_exit_2_with_a_clear_message(args: list[str], words: list[str],
                                                    main: Callable[..., Exited]) -> None:
@@ -180,9 +184,10 @@ def test_a_batch_larger_than_the_data_is_a_usage_error(monkeypatch: pytest.Monke
         return (x, t), (x, t)
 
     monkeypatch.setattr("reference.mnist.load_mnist", small)
-    result = invoke("train", "--no-check", "--batch-size", "60")
+    result = invoke("train", "--batch-size", "60")
     assert result.exit_code == 2
     assert "--batch-size" in result.output and "50 training images" in result.output
+    assert "check:" not in result.output  # refused before any work, the preflight included
 
 
 # ---------------------------------------------------------------------------
