@@ -11,8 +11,8 @@ the arithmetic and are never checked for.
 
 The hot loop is the dot product of a row of ``a`` with a column of ``b``.
 Transposing ``b`` once turns its columns into rows, so each product is a
-``zip`` of two lists: clearer than index arithmetic, and several times
-faster (``bench/matmul.py`` measures it).
+``zip`` of two lists: clearer than index arithmetic, and faster: about 2x on
+Python 3.11, about 5x with ``math.sumprod`` on 3.12+ (``bench/matmul.py``).
 """
 
 from __future__ import annotations
