@@ -63,7 +63,9 @@ def _dims(v: object, name: str) -> tuple[int, ...]:
     if not isinstance(v, list):
         raise TypeError(f"{name} must be a list (vector) or a list of rows (matrix), "
                         f"got {type(v).__name__}")
-    if not v or not isinstance(v[0], list):
+    if not v:
+        raise ValueError(f"{name} is empty: expected at least one element")
+    if not isinstance(v[0], list):
         return (len(v),)
     cols = len(v[0])
     if any(not isinstance(row, list) or len(row) != cols for row in v):

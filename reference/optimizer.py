@@ -57,4 +57,8 @@ def _dims(v: object, name: str) -> tuple[int, ...]:
     # `-=` needs an array to change in place; a list here would be rebound, not updated.
     if not isinstance(v, np.ndarray):
         raise TypeError(f"{name} must be a numpy array, got {type(v).__name__}")
+    if v.size == 0:
+        raise ValueError(f"{name} is empty: expected at least one element")
+    if v.dtype.kind != "f":  # an int array cannot take a fractional step in place
+        raise TypeError(f"{name} must hold floats, got {v.dtype}")
     return v.shape

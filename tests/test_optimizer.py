@@ -134,3 +134,14 @@ def test_fifty_sgd_steps_in_lockstep():
     end = pure.loss(x, labels), ref.loss(x_arr, t_arr)
     assert end[0] < 0.8 * start[0] and end[1] < 0.8 * start[1], (start, end)
     assert abs(end[0] - end[1]) < 1e-9
+
+
+@pytest.mark.parametrize("sgd_cls, empty", [(PureSGD, []), (RefSGD, np.zeros(0))])
+def test_an_empty_parameter_is_refused_by_name(sgd_cls, empty):
+    with pytest.raises(ValueError, match=r"grads\['W'\] is empty"):
+        sgd_cls(0.1).update({"W": empty}, {"W": empty})
+
+
+def test_reference_refuses_int_parameters_it_could_not_update_in_place():
+    with pytest.raises(TypeError, match=r"params\['W'\] must hold floats, got int64"):
+        RefSGD(0.1).update({"W": np.arange(3)}, {"W": np.ones(3)})
