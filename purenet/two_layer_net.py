@@ -240,10 +240,15 @@ class TwoLayerNet:
 
 
 def _check_size(name: str, size: object) -> None:
-    if isinstance(size, bool) or not isinstance(size, int):
+    # operator.index takes any int type (a NumPy int too, as the twin does), not 3.0.
+    try:
+        value = operator.index(size)  # type: ignore[arg-type]
+    except TypeError:
+        value = None
+    if value is None or isinstance(size, bool):
         raise TypeError(f"{name} must be a positive int, got {type(size).__name__} {size!r}")
-    if size <= 0:
-        raise ValueError(f"{name} must be a positive int, got {size}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value}")
 
 
 def _check_std(std: object) -> None:

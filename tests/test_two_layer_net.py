@@ -592,3 +592,11 @@ def test_npy_headers_are_checked(tmp_path, net_cls, header, body):
         zf.writestr("W1.npy", _npy(header, body))
     with pytest.raises((ValueError, TypeError)):
         net_cls.load(path)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_sizes_take_any_int_type_alike_and_refuse_floats(net_cls):
+    net = net_cls(np.int64(4), 5, 3, seed=1)
+    assert len(net.get_params()["W1"]) == 4
+    with pytest.raises(TypeError, match=r"input_size must be a positive int, got float 4\.0"):
+        net_cls(4.0, 5, 3)
