@@ -116,9 +116,10 @@ def cross_entropy_error(y: Vector | Matrix, t: Vector | Matrix | list[int] | int
 def to_labels(t: object, y_shape: tuple[int, ...]) -> list[int] | None:
     """Check t against predictions of shape y_shape: return label indices, or None if one-hot.
 
-    Labels are an int for one sample (C,) or a list of N ints for a batch (N, C),
-    each in range(C). One-hot targets must have y's shape exactly. Anything else
-    raises: a wrong guess here would silently compute a wrong loss or gradient.
+    Labels are an int for one sample (C,) or N ints for a batch (N, C), each in
+    range(C). One-hot targets must have y's shape exactly. Anything else raises:
+    the book's ``(y - t) / N`` would broadcast (N, C) against (N,) and silently
+    compute a wrong gradient.
     """
     classes = y_shape[-1]
     if isinstance(t, bool) or not isinstance(t, (int, list)):

@@ -30,9 +30,10 @@ from purenet.functions import DELTA
 SAMPLINGS = ("replacement", "shuffle")
 
 # The loss is the mean of -log(y + DELTA), so it can never pass -log(DELTA) = 16.1,
-# however badly the weights have blown up (the stable sigmoid and softmax never
-# give NaN). A batch loss within 10% of that ceiling means nearly every image
-# gets a probability below about 1e-6 for its label: the run has diverged.
+# however badly the weights have blown up (from finite weights, the stable
+# sigmoid and softmax never give NaN). A batch loss within 10% of that ceiling
+# means nearly every image gets a probability below about 1e-6 for its label:
+# the run has diverged.
 LOSS_CEILING = -math.log(DELTA)
 DIVERGED_LOSS = 0.9 * LOSS_CEILING
 

@@ -61,6 +61,7 @@ def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str)
 
 
 def check_extension(path: str) -> str:
+    """Return a weights file's extension, ".npz" or ".json"; raise ValueError for any other."""
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".npz", ".json"):
         raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
@@ -90,6 +91,7 @@ _DESCR_TYPECODES = {"<f8": "d", "<f4": "f"}
 
 
 def write_npz(f: IO[bytes], params: dict[str, Vector | Matrix]) -> None:
+    """Write params to the binary file f as an .npz: one little-endian float64 .npy per key."""
     with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
         for key, value in params.items():
             zf.writestr(f"{key}.npy", _npy_bytes(value))
@@ -109,6 +111,7 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
 
 
 def read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
+    """Return {key: nested lists} read from the .npz in binary file f; ValueError if damaged."""
     if not zipfile.is_zipfile(f):
         raise ValueError("not a zip archive")
     f.seek(0)
