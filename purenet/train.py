@@ -301,6 +301,9 @@ def diverged_message(loss: float, i: int, lr: float) -> str:
                f"the weights have blown up")
     else:
         why = f"the loss became {loss} at iteration {i}"
+    if i == 0:  # measured before the first update: no step has been taken yet
+        return (f"{why}, before any update: the start weights are too large. Try a "
+                f"smaller --weight-init-std")
     return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. --lr {lr / 10:g} "
             f"(now {lr:g})")
 

@@ -25,6 +25,7 @@ from purenet.train import (
     Step,
     accuracy_in_chunks,
     batch_indices,
+    diverged_message,
     take_array,
     take_rows,
     train,
@@ -371,3 +372,11 @@ def test_accuracy_in_chunks_equals_one_call_on_everything(chunk: int) -> None:
     np_net = reference.two_layer_net.TwoLayerNet.from_params(net.get_params())
     assert accuracy_in_chunks(np_net, np.array(x), np.array(t), take_array, chunk) == \
         net.accuracy(x, t)
+
+
+def test_a_loss_at_its_ceiling_before_any_update_blames_the_start_weights_not_lr() -> None:
+    at_start = diverged_message(15.0, 0, 0.1)
+    assert "before any update" in at_start and "--weight-init-std" in at_start
+    assert "--lr" not in at_start
+    later = diverged_message(15.0, 3, 0.1)
+    assert "--lr 0.01" in later and "--weight-init-std" not in later
