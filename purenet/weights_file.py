@@ -18,7 +18,7 @@ import sys
 import uuid
 import zipfile
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 from purenet.matrix import Matrix, Vector
 
@@ -110,16 +110,22 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
         + flat.tobytes()
 
 
-def read_npz(f: IO[bytes]) -> dict[str, Vector | Matrix]:
-    """Return {key: nested lists} read from the .npz in binary file f; ValueError if damaged."""
-    if not zipfile.is_zipfile(f):
+def read_npz(f: IO[bytes], parse: Callable[[bytes, str], Any] | None = None) -> dict[str, Any]:
+    """Return {key: array} read from the .npz in binary file f; ValueError if damaged.
+
+    Each member's bytes go through parse(data, key): by default this module's
+    reader, giving nested lists; reference passes one that gives NumPy arrays.
+    """
+    if parse is None:
+        parse = _parse_npy
+    if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
         raise ValueError("not a zip archive")
     f.seek(0)
     params = {}
     with zipfile.ZipFile(f) as zf:
         for name in zf.namelist():
             key = name[:-4] if name.endswith(".npy") else name
-            params[key] = _parse_npy(zf.read(name), key)  # read() checks the CRC
+            params[key] = parse(zf.read(name), key)  # read() checks the CRC
     return params
 
 

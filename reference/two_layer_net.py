@@ -19,11 +19,17 @@ import math
 import operator
 import os
 import zipfile
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
-from purenet.weights_file import PARAM_KEYS, atomic_write, check_extension, check_param_shapes
+from purenet.weights_file import (
+    PARAM_KEYS,
+    atomic_write,
+    check_extension,
+    check_param_shapes,
+    read_npz,
+)
 from reference import gradient
 from reference.functions import as_array, cross_entropy_error, sigmoid, softmax, to_labels
 
@@ -191,7 +197,7 @@ class TwoLayerNet:
         ext = check_extension(path)
         with open(path, "rb") as f:
             try:
-                params = _read_npz(f) if ext == ".npz" else json.load(f)
+                params = read_npz(f, _parse_npy) if ext == ".npz" else json.load(f)
             except (ValueError, zipfile.BadZipFile, EOFError, OSError, RecursionError) as e:
                 raise ValueError(f"{path} is not a valid {ext} weights file: {e}") from None
         try:
@@ -266,19 +272,8 @@ def _to_floats(a: np.ndarray, name: str) -> np.ndarray:
 
 
 # np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False
-# refuses object arrays, which would run code on load.
-def _read_npz(f: IO[bytes]) -> dict[str, np.ndarray]:
-    if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
-        raise ValueError("not a zip archive")
-    f.seek(0)
-    params = {}
-    with zipfile.ZipFile(f) as zf:
-        for name in zf.namelist():
-            key = name[:-4] if name.endswith(".npy") else name
-            params[key] = _parse_npy(zf.read(name), key)  # read() checks the CRC
-    return params
-
-
+# refuses object arrays, which would run code on load. The zip around the .npy
+# members is walked by purenet.weights_file.read_npz, shared by both packages.
 def _parse_npy(data: bytes, key: str) -> np.ndarray:
     # The header is read here, not by np.load, to refuse what purenet refuses:
     # np.load would return a member that is not .npy as raw bytes, and would
