@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import cast
+from typing import cast, overload
 
 from purenet.matrix import Matrix, Vector, _fmt, shape
 
@@ -32,6 +32,10 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
 
 
+@overload
+def sigmoid(x: Vector) -> Vector: ...
+@overload
+def sigmoid(x: Matrix) -> Matrix: ...
 def sigmoid(x: Vector | Matrix) -> Vector | Matrix:
     """Return 1 / (1 + exp(-x)) elementwise, in the shape of x: (N,) or (N, M).
 
@@ -59,6 +63,10 @@ def _softmax_row(a: Vector) -> Vector:
     return [v / s for v in e]
 
 
+@overload
+def softmax(x: Vector) -> Vector: ...
+@overload
+def softmax(x: Matrix) -> Matrix: ...
 def softmax(x: Vector | Matrix) -> Vector | Matrix:
     """Return y_k = exp(x_k) / sum_i exp(x_i) for a vector (C,), or for each row of (N, C).
 
