@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import array
 import ast
+import contextlib
+import json
 import math
 import os
 import struct
 import sys
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from purenet.matrix import Matrix, Vector
@@ -168,3 +170,64 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
         return values
     cols = dims[1]
     return [values[i:i + cols] for i in range(0, len(values), cols)]
+
+
+# Saving and loading a network's params: what TwoLayerNet.save and .load delegate to.
+
+FileName = str | bytes | os.PathLike  # what open() takes: a str, bytes or pathlib path
+NpzWriter = Callable[[IO[bytes], dict[str, Any]], None]
+
+
+class WeightsFileError(ValueError):
+    """A weights file that cannot be read as its extension says; the message names the file."""
+
+
+def save(path: FileName, params: dict[str, Any],
+         npz_writer: NpzWriter | None = None) -> None:
+    """Write params to path, a .npz or .json file by its extension, replacing it atomically.
+
+    params are nested lists, or arrays (.json stores their tolist()). The .npz is
+    written by npz_writer(f, params): by default write_npz, all float64; reference
+    passes NumPy's, which keeps float32 arrays float32. Returns None.
+    """
+    path = os.fsdecode(path)  # a bytes path too, which splitext would not compare to ".npz"
+    ext = check_extension(path)
+    if ext == ".npz":
+        write = npz_writer if npz_writer is not None else write_npz
+        atomic_write(path, lambda f: write(f, params))
+    else:
+        lists = {k: v.tolist() if hasattr(v, "tolist") else v for k, v in params.items()}
+        data = json.dumps(lists).encode("ascii")
+        atomic_write(path, lambda f: f.write(data))
+
+
+@contextlib.contextmanager
+def errors_name(path: FileName) -> Iterator[None]:
+    """Within this block, a ValueError or TypeError gets "path: " in front of its message.
+
+    A WeightsFileError names the file already and goes through unchanged.
+    """
+    try:
+        yield
+    except WeightsFileError:
+        raise
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"{os.fsdecode(path)}: {e}") from None
+
+
+def load(path: FileName,
+         parse_npy: Callable[[bytes, str], Any] | None = None) -> dict[str, Any]:
+    """Return what the .npz or .json file at path holds, {key: value}, not yet checked as params.
+
+    .npz members go through read_npz(f, parse_npy). A file that cannot be read
+    as its extension says raises WeightsFileError (a ValueError) naming path.
+    """
+    path = os.fsdecode(path)
+    ext = check_extension(path)
+    with open(path, "rb") as f:
+        try:
+            params: dict[str, Any] = read_npz(f, parse_npy) if ext == ".npz" else json.load(f)
+        except (ValueError, zipfile.BadZipFile, EOFError, struct.error, OSError,
+                RecursionError) as e:
+            raise WeightsFileError(f"{path} is not a valid {ext} weights file: {e}") from None
+    return params
