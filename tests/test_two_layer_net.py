@@ -601,3 +601,67 @@ def test_sizes_take_any_int_type_alike_and_refuse_floats(net_cls):
     assert len(net.get_params()["W1"]) == 4
     with pytest.raises(TypeError, match=r"input_size must be a positive int, got float 4\.0"):
         net_cls(4.0, 5, 3)
+
+
+# ------------------------------------------------- sizes, dtypes and paths (robustness)
+
+@pytest.mark.parametrize("sizes", [(10**6, 10**6, 10), (10**4, 10**4, 1)])
+def test_sizes_whose_weights_cannot_fit_are_refused_at_once_alike(sizes):
+    # purenet used to fill lists until the machine killed it; NumPy refused with
+    # a MemoryError that named no argument. Now both refuse before allocating.
+    messages = []
+    for net_cls in (PureNet, RefNet):
+        with pytest.raises(ValueError) as info:
+            net_cls(*sizes)
+        messages.append(str(info.value))
+    d, h, c = sizes
+    assert messages[0] == messages[1] == (
+        f"a {d}-{h}-{c} network has {(d + c) * h:,} weights, more than the 100,000,000 "
+        f"that fit in memory: choose smaller sizes")
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+def test_reference_refuses_float_dtypes_no_weights_file_holds(dtype):
+    # They used to be accepted and saved, and then load refused the file: refused up front now.
+    params = {k: np.array(v, dtype=dtype) for k, v in
+              PureNet(4, 5, 3, seed=37).get_params().items()}
+    with pytest.raises(ValueError) as info:
+        RefNet.from_params(params)
+    assert str(info.value) == (f"params['W1'] holds {np.dtype(dtype).name} numbers: weights "
+                               f"must be float64 or float32 (ints become float64)")
+
+
+@pytest.mark.parametrize("ext", [".npz", ".json"])
+def test_reference_float32_weights_stay_float32_in_the_file(tmp_path, ext):
+    params = {k: np.array(v, dtype=np.float32) for k, v in
+              PureNet(4, 5, 3, weight_init_std=1.0, seed=38).get_params().items()}
+    path = tmp_path / f"w{ext}"
+    RefNet.from_params(params).save(path)
+    loaded = RefNet.load(path)
+    for key in KEYS:
+        assert np.array_equal(loaded.params[key], params[key]), key
+        if ext == ".npz":  # JSON has no dtypes: its numbers come back float64
+            assert loaded.params[key].dtype == np.float32, key
+    if ext == ".npz":
+        with np.load(path, allow_pickle=False) as npz:
+            assert all(npz[key].dtype == np.dtype("<f4") for key in KEYS)
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_a_bytes_path_works_like_a_str_path(tmp_path, net_cls):
+    net = net_cls(4, 5, 3, seed=39)
+    for name in ("good.npz", "good.json"):
+        path = os.fsencode(tmp_path / name)
+        net.save(path)
+        assert net_cls.load(path).get_params() == net.get_params()
+    with pytest.raises(ValueError, match=r"must end in \.npz or \.json, got '.*w\.pkl'"):
+        net.save(os.fsencode(tmp_path / "w.pkl"))
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_load_errors_name_the_file_given_as_bytes(tmp_path, net_cls):
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({"W1": [[0.0]]}))
+    with pytest.raises(ValueError, match=r"^" + str(path).replace(".", r"\.") +
+                       r": params is missing key 'b1'"):
+        net_cls.load(os.fsencode(path))
