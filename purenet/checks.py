@@ -181,4 +181,20 @@ def _to_floats(v: Any, name: str) -> list:
 
 
 # ---------------------------------------------------------------------------
+# gradient_check.py: two gradients of one network, compared
+
+
+def check_gradients(a: Any, b: Any) -> tuple[list[float], list[float]]:
+    """Return two gradients (vectors or matrices) as flat lists; raise unless they match in size."""
+    flat_a, flat_b = _flatten(a), _flatten(b)
+    if len(flat_a) != len(flat_b):
+        raise ValueError(f"the gradients differ in size: {len(flat_a)} and {len(flat_b)} entries")
+    return flat_a, flat_b
+
+
+def _flatten(v: Any) -> list[float]:
+    return [e for row in v for e in row] if isinstance(v[0], list) else list(v)
+
+
+# ---------------------------------------------------------------------------
 # train.py: hyperparameters

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from purenet.checks import check_gradients
 from purenet.matrix import Matrix, Vector
 
 TINY = 1e-300  # only keeps 0 / 0 away when both gradients are exactly zero
@@ -41,13 +42,8 @@ def gradient_check(network: Any, x: Matrix, t: Matrix | list[int]) -> dict[str, 
 
 
 def _relative_error(a: Vector | Matrix, b: Vector | Matrix) -> float:
-    flat_a, flat_b = _flatten(a), _flatten(b)
-    if len(flat_a) != len(flat_b):
-        raise ValueError(f"the gradients differ in size: {len(flat_a)} and {len(flat_b)} entries")
-    diff = max(abs(u - v) for u, v in zip(flat_a, flat_b))
-    scale = max(map(abs, flat_a)) + max(map(abs, flat_b))
+    # max|a - b| / (max|a| + max|b|), over every entry of a parameter's gradient
+    a, b = check_gradients(a, b)  # flattened: the same (n,) for both
+    diff = max(abs(u - v) for u, v in zip(a, b))
+    scale = max(map(abs, a)) + max(map(abs, b))
     return diff / max(scale, TINY)
-
-
-def _flatten(v: Vector | Matrix) -> list[float]:
-    return [e for row in v for e in row] if isinstance(v[0], list) else list(v)

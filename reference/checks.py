@@ -120,3 +120,16 @@ def _to_floats(a: np.ndarray, name: str) -> np.ndarray:
         raise ValueError(f"{name} holds {float(bad[0])}: weights must be finite numbers "
                          f"(no NaN or infinity)")
     return a
+
+
+# ---------------------------------------------------------------------------
+# gradient_check.py: two gradients of one network, compared
+
+
+def check_gradients(a: object, b: object) -> tuple[np.ndarray, np.ndarray]:
+    """Return two gradients as flat float64 arrays; raise unless they match in size."""
+    flat_a = np.asarray(a, dtype=np.float64).ravel()
+    flat_b = np.asarray(b, dtype=np.float64).ravel()
+    if flat_a.size != flat_b.size:
+        raise ValueError(f"the gradients differ in size: {flat_a.size} and {flat_b.size} entries")
+    return flat_a, flat_b
