@@ -105,7 +105,7 @@ class TwoLayerNet:
         loss() computes it. t is one-hot (N, C) or N label indices; any other
         shape raises (never broadcast).
         """
-        x, t = check_batch(x, t, self.params)  # labels become one-hot rows, the book's t
+        x, t_one_hot = check_batch(x, t, self.params)  # labels, if given, as one-hot rows
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
         batch_num = len(x)
@@ -117,8 +117,8 @@ class TwoLayerNet:
         y = softmax(a2)  # (N, C)
         loss = cross_entropy_error(y, t)
 
-        # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N.
-        dy = (y - t) / batch_num  # (N, C)
+        # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N, t one-hot.
+        dy = (y - t_one_hot) / batch_num  # (N, C)
         grad_W2 = z1.T @ dy  # (H, N) @ (N, C) -> (H, C)
         grad_b2 = dy.sum(axis=0)  # (C,)
         dz1 = dy @ W2.T  # (N, C) @ (C, H) -> (N, H)

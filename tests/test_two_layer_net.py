@@ -105,6 +105,16 @@ def test_loss_and_gradient_loss_is_the_loss(target):
             assert np.allclose(grads[key], net.gradient(arr(x), t)[key], rtol=0, atol=1e-15)
 
 
+def test_reference_loss_and_gradient_gives_loss_to_the_last_bit():
+    # The docstring says "exactly as loss() computes it": the training history
+    # records this loss, so it must not drift from loss() by summing otherwise.
+    rng = np.random.default_rng(40)
+    for seed in range(5):
+        net = RefNet(784, 50, 10, weight_init_std=0.5, seed=seed)
+        x, t = rng.random((100, 784)), rng.integers(0, 10, 100)
+        assert net.loss_and_gradient(x, t)[0] == net.loss(x, t)  # the same sum, not an estimate
+
+
 def assigned_names(module: object, method: str) -> list[str]:
     """The names a method of TwoLayerNet assigns, in source order (tuples unpacked)."""
     tree = ast.parse(inspect.getsource(getattr(module.TwoLayerNet, method)).strip())
