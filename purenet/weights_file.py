@@ -27,6 +27,10 @@ from purenet.matrix import Matrix, Vector
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
 
 
+class WeightsFileError(ValueError):
+    """A weights file refused for its name or its content; the message names the file."""
+
+
 def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
     """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
     extra = sorted(map(repr, keys - set(PARAM_KEYS)))
@@ -66,7 +70,7 @@ def check_extension(path: str) -> str:
     """Return a weights file's extension, ".npz" or ".json"; raise ValueError for any other."""
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".npz", ".json"):
-        raise ValueError(f"weights file must end in .npz or .json, got {path!r}")
+        raise WeightsFileError(f"weights file must end in .npz or .json, got {path!r}")
     return ext
 
 
@@ -176,10 +180,6 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
 
 FileName = str | bytes | os.PathLike  # what open() takes: a str, bytes or pathlib path
 NpzWriter = Callable[[IO[bytes], dict[str, Any]], None]
-
-
-class WeightsFileError(ValueError):
-    """A weights file that cannot be read as its extension says; the message names the file."""
 
 
 def save(path: FileName, params: dict[str, Any],

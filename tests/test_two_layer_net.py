@@ -666,6 +666,10 @@ def test_a_bytes_path_works_like_a_str_path(tmp_path, net_cls):
         assert net_cls.load(path).get_params() == net.get_params()
     with pytest.raises(ValueError, match=r"must end in \.npz or \.json, got '.*w\.pkl'"):
         net.save(os.fsencode(tmp_path / "w.pkl"))
+    with pytest.raises(ValueError) as info:
+        net_cls.load(os.fsencode(tmp_path / "w.npy"))
+    wrong = str(tmp_path / "w.npy")  # named once, not also in front as "path: ..."
+    assert str(info.value) == f"weights file must end in .npz or .json, got {wrong!r}"
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
