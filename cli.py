@@ -40,6 +40,7 @@ from purenet.train import (
     take_rows,
     train,
 )
+from purenet_cli.flags import with_flags
 
 # What --impl pure uses unless told otherwise: a plain Python step of 100 images
 # costs 0.2 to 0.3 s and evaluating 6000 images about 6 s, so the book's full run
@@ -599,6 +600,7 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     progress.clear()
     loop_seconds = time.perf_counter() - loop_start
     if history.stopped:
+        history.message = with_flags(history.message)  # the library's words as our options
         click.echo(f"stopped: {history.message}", err=True)
 
     record = {
