@@ -382,3 +382,11 @@ def test_a_loss_at_its_ceiling_before_any_update_blames_the_start_weights_not_lr
     assert "--lr" not in at_start
     later = with_flags(diverged_message(15.0, 3, 0.1))
     assert "--lr 0.01" in later and "--weight-init-std" not in later
+
+
+def test_the_library_names_its_parameters_and_the_command_its_flags() -> None:
+    for i in (0, 3):
+        message = diverged_message(15.0, i, 0.1)
+        assert "--" not in message
+        assert ("weight_init_std" if i == 0 else "learning rate, e.g. 0.01") in message
+        assert with_flags(message) != message
