@@ -14,6 +14,9 @@ an optimizer and the data have in common (``network.loss_and_gradient``,
 rows is gathered (a list of lists here, ``x[idx]`` in NumPy), so that is passed
 in as a small function, ``take``. The indices come from one seeded
 ``random.Random``, so the same seed draws the same batches in both packages.
+What watches the run (timers, hooks, Ctrl-C, a blown-up loss) is a Monitor in
+``purenet/monitor.py`` that the loop reports to; the accuracy over a whole data
+set is ``purenet/evaluation.py``'s.
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, 
     run = Monitor(history, hp.lr, on_iteration, on_epoch, on_step)
 
     with run.until_stopped():  # a diverged loss or Ctrl-C ends the loop; the History is kept
-        for i in run.iterations(hp.iters):
+        for i in run.iterations(hp.iters):  # the book's iters_num
             with run.phase("sampling"):  # 1) draw a mini-batch (the book's batch_mask)
                 batch_mask = next(batches)
                 x_batch, t_batch = take(x_train, batch_mask), take(t_train, batch_mask)

@@ -47,16 +47,23 @@ def test_numpy_accuracy_never_warns_and_agrees_with_the_network(dtype: str, std:
         assert accuracy_in_chunks(net, x, np.eye(10)[t], chunk=1000) == acc  # one-hot t
 
 
+@pytest.fixture(scope="module")
+def mnist_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The first 2000 training and 3000 test images of real MNIST, read once for the module."""
+    (x_train, t_train), (x_test, t_test) = reference.mnist.load_mnist(data_dir=DATA)
+    return x_train[:2000], t_train[:2000], x_test[:3000], t_test[:3000]
+
+
 @needs_mnist
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_numpy_accuracy_counts_the_same_hits_as_the_network_on_mnist(dtype: str) -> None:
-    (x_train, t_train), (x_test, t_test) = reference.mnist.load_mnist(data_dir=DATA)
-    x_train, x_test = x_train[:2000].astype(dtype), x_test[:3000].astype(dtype)
-    t_test = t_test[:3000]
+def test_numpy_accuracy_counts_the_same_hits_as_the_network_on_mnist(
+        dtype: str, mnist_subset: tuple[np.ndarray, ...]) -> None:
+    x_train, t_train, x_test, t_test = mnist_subset
+    x_train, x_test = x_train.astype(dtype), x_test.astype(dtype)
     net = reference.two_layer_net.TwoLayerNet(784, 30, 10, weight_init_std=0.01, seed=0)
     for key in net.params:
         net.params[key] = net.params[key].astype(dtype)
-    train(net, reference.optimizer.SGD(0.5), ((x_train, t_train[:2000]), (x_test, t_test)),
+    train(net, reference.optimizer.SGD(0.5), ((x_train, t_train), (x_test, t_test)),
           Hyperparameters(iters=150, batch_size=50, lr=0.5), random.Random(0), take=take_array)
     acc = accuracy_in_chunks(net, x_test, t_test, chunk=700)
     assert 0.5 < acc < 1  # learned something, and still makes mistakes to count
