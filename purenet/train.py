@@ -27,22 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from purenet.checks import check_hyperparameters, check_sampling
-from purenet.evaluation import Take, accuracy_in_chunks, take_array, take_rows
-from purenet.monitor import (
-    DIVERGED_LOSS,
-    LOSS_CEILING,
-    History,
-    Monitor,
-    Step,
-    diverged_message,
-    interrupted_message,
-    last_measured,
-    plural,
-)
-
-__all__ = ["DIVERGED_LOSS", "LOSS_CEILING", "SAMPLINGS", "History", "Hyperparameters", "Step",
-           "Take", "accuracy_in_chunks", "batch_indices", "diverged_message",
-           "interrupted_message", "last_measured", "plural", "take_array", "take_rows", "train"]
+from purenet.evaluation import Take, accuracy_in_chunks, take_rows
+from purenet.monitor import History, Monitor, Step
 
 SAMPLINGS = ("replacement", "shuffle")
 

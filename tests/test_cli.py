@@ -617,7 +617,7 @@ def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_train(network: Any, optimizer: Any, data: Any, hp: Any, rng: Any,
                    **kwargs: Any) -> Any:
         seen["sizes"] = (len(data[0][0]), len(data[1][0]), hp.iters)
-        from purenet.train import History
+        from purenet.monitor import History
         return History(iter_per_epoch=1)
 
     monkeypatch.setattr(cli, "train", fake_train)

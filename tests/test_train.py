@@ -18,18 +18,9 @@ import purenet.optimizer
 import purenet.two_layer_net
 import reference.optimizer
 import reference.two_layer_net
-from purenet.train import (
-    DIVERGED_LOSS,
-    History,
-    Hyperparameters,
-    Step,
-    accuracy_in_chunks,
-    batch_indices,
-    diverged_message,
-    take_array,
-    take_rows,
-    train,
-)
+from purenet.evaluation import accuracy_in_chunks, take_array, take_rows
+from purenet.monitor import DIVERGED_LOSS, History, Step, diverged_message
+from purenet.train import Hyperparameters, batch_indices, train
 from purenet_cli.flags import with_flags
 
 
