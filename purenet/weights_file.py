@@ -75,16 +75,22 @@ def check_extension(path: str) -> str:
 
 
 def atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
-    # A crash mid-write leaves the old file (or none), never half a file:
-    # write beside it, then os.replace, which swaps the name in one step.
+    """Call write(f) on a new binary file beside path, then rename it to path in one step.
+
+    The project's one way to write a file (weights, histories, plots): a crash
+    or Ctrl-C mid-write leaves the old file (or none), never half a file, and
+    no temporary file behind. os.replace swaps the name in one step.
+    """
     directory, base = os.path.split(os.path.abspath(path))
+    # A fresh name, not mkstemp: mkstemp's file is private (0600); open() creates
+    # this one with the user's usual permissions.
     tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
     try:
         with open(tmp, "xb") as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
 

@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -292,27 +291,6 @@ def test_plot_without_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch
     assert "pip install -e '.[plot]'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "d.png").exists()
-
-
-# ---------------------------------------------------------------------------
-# the NumPy evaluation of the train command
-
-
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("std", [0.01, 1e3, 1e30])
-def test_numpy_accuracy_never_warns_and_agrees_with_the_network(dtype: str, std: float) -> None:
-    # std 1e3 puts a1 far below -709 (float64) and -88 (float32), where exp(-a1) overflows
-    net = reference.two_layer_net.TwoLayerNet(784, 50, 10, weight_init_std=std, seed=1)
-    for key in net.params:
-        net.params[key] = net.params[key].astype(dtype)
-    rng = np.random.default_rng(2)
-    x = rng.random((2500, 784)).astype(dtype)  # 2500 rows in chunks of 1000: a short last one
-    t = rng.integers(0, 10, size=2500)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        acc = cli.numpy_accuracy(net, x, t, chunk=1000)
-        assert acc == net.accuracy(x, t)
-        assert cli.numpy_accuracy(net, x, np.eye(10)[t], chunk=1000) == acc  # one-hot t
 
 
 # ---------------------------------------------------------------------------
@@ -639,7 +617,7 @@ def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_train(network: Any, optimizer: Any, data: Any, hp: Any, rng: Any,
                    **kwargs: Any) -> Any:
         seen["sizes"] = (len(data[0][0]), len(data[1][0]), hp.iters)
-        from purenet.train import History
+        from purenet.monitor import History
         return History(iter_per_epoch=1)
 
     monkeypatch.setattr(cli, "train", fake_train)

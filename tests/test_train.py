@@ -18,18 +18,10 @@ import purenet.optimizer
 import purenet.two_layer_net
 import reference.optimizer
 import reference.two_layer_net
-from purenet.train import (
-    DIVERGED_LOSS,
-    History,
-    Hyperparameters,
-    Step,
-    accuracy_in_chunks,
-    batch_indices,
-    diverged_message,
-    take_array,
-    take_rows,
-    train,
-)
+from purenet.evaluation import accuracy_in_chunks, take_array, take_rows
+from purenet.monitor import DIVERGED_LOSS, History, Step, diverged_message
+from purenet.train import Hyperparameters, batch_indices, train
+from purenet_cli.flags import with_flags
 
 
 def blobs(n: int, seed: int = 0) -> tuple[list[list[float]], list[int]]:
@@ -204,7 +196,8 @@ def test_a_non_finite_loss_stops_before_its_update_naming_the_iteration(bad: flo
                     random.Random(0))
     assert history.stopped == "diverged"
     assert "iteration 5" in history.message
-    assert "--lr" in history.message and "0.3" in history.message
+    assert "learning rate" in history.message and "--lr" not in history.message
+    assert "--lr" in with_flags(history.message) and "0.3" in history.message
     assert history.train_loss == [1.0] * 5  # the bad loss is not recorded...
     assert opt.updates == 5  # ...nor applied
     assert history.final == {"iteration": 4, "train_acc": 0.5, "test_acc": 0.5}
@@ -221,7 +214,7 @@ def test_a_loss_near_its_ceiling_stops_the_run_as_diverged() -> None:
     assert history.train_loss == [14.4] * 7  # 14.4 is still below 0.9 * 16.12
     assert history.message.startswith("the loss reached 14.6 at iteration 7, within 10% of "
                                       "its ceiling -log(1e-07) = 16.12")
-    assert "--lr 10000 (now 100000)" in history.message
+    assert "--lr 10000 (now 100000)" in with_flags(history.message)
 
 
 def test_blowing_up_for_real_is_caught_by_the_ceiling() -> None:
@@ -375,8 +368,16 @@ def test_accuracy_in_chunks_equals_one_call_on_everything(chunk: int) -> None:
 
 
 def test_a_loss_at_its_ceiling_before_any_update_blames_the_start_weights_not_lr() -> None:
-    at_start = diverged_message(15.0, 0, 0.1)
+    at_start = with_flags(diverged_message(15.0, 0, 0.1))
     assert "before any update" in at_start and "--weight-init-std" in at_start
     assert "--lr" not in at_start
-    later = diverged_message(15.0, 3, 0.1)
+    later = with_flags(diverged_message(15.0, 3, 0.1))
     assert "--lr 0.01" in later and "--weight-init-std" not in later
+
+
+def test_the_library_names_its_parameters_and_the_command_its_flags() -> None:
+    for i in (0, 3):
+        message = diverged_message(15.0, i, 0.1)
+        assert "--" not in message
+        assert ("weight_init_std" if i == 0 else "learning rate, e.g. 0.01") in message
+        assert with_flags(message) != message

@@ -1,0 +1,98 @@
+"""Option values that click's types cannot check alone: bounds, combinations, defaults per impl.
+
+Each check raises click's own errors, so a bad value is a one-line usage error
+(exit 2) that names the option, before any work is done.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import click
+
+from purenet.monitor import plural
+
+# What --impl pure uses unless told otherwise: a plain Python step of 100 images
+# is far slower than in NumPy, so the book's full run would take most
+# of a day. These finish in minutes and still learn (bench/ measures the cost);
+# 1300 iterations, not 1000, because the first 1000 test images are harder than
+# the average.
+PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
+# Bounds that catch a slip of the finger (an extra zero or three) before it costs
+# minutes or memory; a std of 1e308 would start from infinite weights.
+MAX_SIZE, MAX_STD = 10_000, 1000.0
+MAX_STEPS = 100_000  # descent: a bound, so a typo cannot run for hours
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A click callback: refuse inf and nan."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"must be a finite number, got {value:g}")
+    return value
+
+
+def positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A click callback: refuse zero, negative and non-finite numbers."""
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise click.BadParameter(f"must be a positive number, got {value:g}")
+    return value
+
+
+def check_train_options(impl: str, grad: str, dtype: str | None, save_path: str | None,
+                        plot_path: str | None) -> str:
+    """Refuse option combinations train cannot run; return the dtype to use."""
+    if impl == "pure" and dtype == "float32":
+        raise click.UsageError("--dtype float32 is for --impl numpy; pure Python floats are "
+                               "always float64")
+    if dtype == "float32" and grad == "numerical":
+        # (f(x + h) - f(x - h)) / 2h with h = 1e-4: float32 keeps about 7 digits of the
+        # loss, so the difference of two losses is mostly rounding (relative errors ~0.7)
+        raise click.UsageError("--grad numerical needs float64: in float32 the step "
+                               "h = 1e-4 is lost to rounding and the gradient is garbage; "
+                               "drop --dtype float32")
+    if save_path is not None and os.path.splitext(save_path)[1].lower() not in (".npz", ".json"):
+        raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="'--save'")
+    if plot_path is not None and not plot_path.lower().endswith(".png"):
+        raise click.BadParameter(f"{plot_path} must end in .png", param_hint="'--plot'")
+    return dtype or "float64"
+
+
+def sizes(impl: str, train_size: int | None, test_size: int | None,
+          iters: int | None) -> tuple[int | None, int | None, int]:
+    """Return (train_size, test_size, iters) with the defaults of impl, announcing pure's."""
+    if impl == "pure":
+        given = {"train_size": train_size, "test_size": test_size, "iters": iters}
+        applied = {k: v for k, v in PURE_DEFAULTS.items() if given[k] is None}
+        if applied:
+            flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in applied.items())
+            click.echo(f"pure Python is slow: using {flags} to finish in minutes; "
+                       f"pass these options to change them.")
+        train_size = train_size if train_size is not None else PURE_DEFAULTS["train_size"]
+        test_size = test_size if test_size is not None else PURE_DEFAULTS["test_size"]
+        iters = iters if iters is not None else PURE_DEFAULTS["iters"]
+    return train_size, test_size, iters if iters is not None else 10000
+
+
+def check_batch_size(batch_size: int, train_size: int | None) -> None:
+    """Refuse a batch larger than the training set (no batch could be drawn)."""
+    if train_size is not None and batch_size > train_size:
+        raise click.BadParameter(f"{batch_size} is more than the "
+                                 f"{plural(train_size, 'training image')}",
+                                 param_hint="'--batch-size'")
+
+
+def start_point(start: str | None, x0: float | None, x1: float | None) -> tuple[float, float]:
+    """Return descent's start from --start "X0,X1" or --x0/--x1 (default (-3, 4))."""
+    if start is not None:
+        if x0 is not None or x1 is not None:
+            raise click.UsageError("give --start or --x0/--x1, not both")
+        try:
+            x0, x1 = (float(v) for v in start.split(","))
+        except ValueError:
+            raise click.BadParameter(f"expected two numbers like -3,4, got {start!r}",
+                                     param_hint="'--start'") from None
+        if not (math.isfinite(x0) and math.isfinite(x1)):
+            raise click.BadParameter(f"expected two finite numbers, got {start!r}",
+                                     param_hint="'--start'")
+    return (-3.0 if x0 is None else x0), (4.0 if x1 is None else x1)

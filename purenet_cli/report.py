@@ -1,0 +1,81 @@
+"""What the train command prints about a run, and the record of it written by --history.
+
+Before the loop: what will run, and how long an epoch is. During it: one line
+per epoch. After it: where the time went, what was written, and the accuracy of
+the weights the run ends with (what ``purenet evaluate`` prints for them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from purenet.monitor import History, plural
+from purenet_cli.flags import with_flags
+from purenet_cli.progress import Progress
+
+
+def announce(impl: str, dtype: str, size: str, train_size: int, test_size: int, dataset: str,
+             iters: int, batch_size: int, sampling: str, lr: float, how: str,
+             seed: int) -> int:
+    """Print what the run will do and how long its epoch is; return iterations per epoch."""
+    click.echo(f"train: {impl} ({dtype}), {size} net, {train_size} training and "
+               f"{plural(test_size, 'test image')} of {dataset}; "
+               f"{plural(iters, 'iteration')} of {batch_size} ({sampling}), lr {lr:g}, {how}, "
+               f"seed {seed}")
+    ipe = max(train_size // batch_size, 1)
+    click.echo(f"one epoch = {train_size} // {batch_size} = {plural(ipe, 'iteration')}; "
+               f"accuracy is measured at iteration 0 and every {ipe}")
+    return ipe
+
+
+def epoch_printer(progress: Progress, ipe: int) -> Callable[[dict[str, float]], None]:
+    """Return the on_epoch hook: one line per evaluation, with the progress bar cleared."""
+    def on_epoch(record: dict[str, float]) -> None:
+        progress.clear()
+        i = int(record["iteration"])
+        click.echo(f"epoch {i // ipe:3d}  iter {i:6d}  loss {record['loss']:.4f}  "
+                   f"train acc {record['train_acc']:.4f}  test acc {record['test_acc']:.4f}")
+
+    return on_epoch
+
+
+def stop_reason(history: History) -> None:
+    """Say on stderr why the run stopped early (nothing for a full run).
+
+    The library's message names its parameters; the user is told the options.
+    """
+    if history.stopped:
+        history.message = with_flags(history.message)
+        click.echo(f"stopped: {history.message}", err=True)
+
+
+def run_record(settings: dict[str, Any], hyperparameters: dict[str, Any], history: History,
+               started: float) -> dict[str, Any]:
+    """Return what --history writes: the settings, the History, and the seconds so far."""
+    return {**settings, "hyperparameters": hyperparameters, **history.to_dict(),
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def summary(history: History, loop_seconds: float, started: float, written: list[str]) -> None:
+    """Print where the time went, the files written and the final weights' accuracy."""
+    t = history.timings
+    click.echo(f"done: {plural(len(history.train_loss), 'iteration')} in {loop_seconds:.1f} s "
+               f"(sampling {t['sampling']:.1f} s, gradient {t['gradient']:.1f} s, update "
+               f"{t['update']:.1f} s, evaluation {t['evaluation']:.1f} s); "
+               f"{time.perf_counter() - started:.1f} s in all")
+    if written:
+        click.echo(f"wrote {', '.join(written)}")
+    final = history.final
+    if final is not None:
+        # The weights --save wrote: `purenet evaluate` on them prints this test accuracy.
+        done = len(history.train_loss)
+        if final["test_acc"] is None:
+            click.echo(f"final weights (after {plural(done, 'iteration')}): not measured "
+                       f"(interrupted)")
+        else:
+            click.echo(f"final weights (after {plural(done, 'iteration')}): train acc "
+                       f"{final['train_acc']:.4f}, test acc {final['test_acc']:.4f}")

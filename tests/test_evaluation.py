@@ -1,0 +1,83 @@
+"""Tests of the two evaluations: purenet/evaluation.py and its NumPy twin reference/evaluation.py.
+
+Both must count the same hits as ``TwoLayerNet.accuracy`` on everything at once:
+on random inputs (with weights large enough to overflow exp), and on real MNIST
+test images with weights trained for a few hundred steps, where many images sit
+close to a decision boundary.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import warnings
+
+import numpy as np
+import pytest
+
+import purenet.two_layer_net
+import reference.mnist
+import reference.optimizer
+import reference.two_layer_net
+from purenet.evaluation import accuracy_in_chunks as pure_accuracy_in_chunks
+from purenet.evaluation import take_array, take_rows
+from purenet.train import Hyperparameters, train
+from reference.evaluation import accuracy_in_chunks
+
+DATA = os.environ.get("PURENET_DATA")
+needs_mnist = pytest.mark.skipif(
+    not (DATA and os.path.isdir(DATA)),
+    reason="real MNIST needed: set PURENET_DATA to a directory holding the four MNIST files")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("std", [0.01, 1e3, 1e30])
+def test_numpy_accuracy_never_warns_and_agrees_with_the_network(dtype: str, std: float) -> None:
+    # std 1e3 puts a1 far below -709 (float64) and -88 (float32), where exp(-a1) overflows
+    net = reference.two_layer_net.TwoLayerNet(784, 50, 10, weight_init_std=std, seed=1)
+    for key in net.params:
+        net.params[key] = net.params[key].astype(dtype)
+    rng = np.random.default_rng(2)
+    x = rng.random((2500, 784)).astype(dtype)  # 2500 rows in chunks of 1000: a short last one
+    t = rng.integers(0, 10, size=2500)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        acc = accuracy_in_chunks(net, x, t, chunk=1000)
+        assert acc == net.accuracy(x, t)
+        assert accuracy_in_chunks(net, x, np.eye(10)[t], chunk=1000) == acc  # one-hot t
+
+
+@pytest.fixture(scope="module")
+def mnist_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The first 2000 training and 3000 test images of real MNIST, read once for the module."""
+    (x_train, t_train), (x_test, t_test) = reference.mnist.load_mnist(data_dir=DATA)
+    return x_train[:2000], t_train[:2000], x_test[:3000], t_test[:3000]
+
+
+@needs_mnist
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_numpy_accuracy_counts_the_same_hits_as_the_network_on_mnist(
+        dtype: str, mnist_subset: tuple[np.ndarray, ...]) -> None:
+    x_train, t_train, x_test, t_test = mnist_subset
+    x_train, x_test = x_train.astype(dtype), x_test.astype(dtype)
+    net = reference.two_layer_net.TwoLayerNet(784, 30, 10, weight_init_std=0.01, seed=0)
+    for key in net.params:
+        net.params[key] = net.params[key].astype(dtype)
+    train(net, reference.optimizer.SGD(0.5), ((x_train, t_train), (x_test, t_test)),
+          Hyperparameters(iters=150, batch_size=50, lr=0.5), random.Random(0), take=take_array)
+    acc = accuracy_in_chunks(net, x_test, t_test, chunk=700)
+    assert 0.5 < acc < 1  # learned something, and still makes mistakes to count
+    assert round(acc * 3000) == round(net.accuracy(x_test, t_test) * 3000)
+    assert acc == net.accuracy(x_test, t_test)
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 10, 1000])
+def test_the_pure_and_numpy_evaluations_agree_with_one_call(chunk: int) -> None:
+    rng = random.Random(5)
+    x = [[rng.random() for _ in range(6)] for _ in range(10)]
+    t = [rng.randrange(3) for _ in range(10)]
+    net = purenet.two_layer_net.TwoLayerNet(6, 4, 3, weight_init_std=2.0, seed=7)
+    np_net = reference.two_layer_net.TwoLayerNet.from_params(net.get_params())
+    expected = net.accuracy(x, t)
+    assert pure_accuracy_in_chunks(net, x, t, take_rows, chunk) == expected
+    assert accuracy_in_chunks(np_net, np.array(x), np.array(t), chunk) == expected
