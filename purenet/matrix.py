@@ -25,6 +25,19 @@ from typing import cast
 Vector = list[float]
 Matrix = list[list[float]]
 
+
+def as_batch(x: Vector | Matrix, name: str = "x") -> tuple[Matrix, bool]:
+    """Return (rows, single): x as a batch of rows, and whether x was one sample.
+
+    A vector (C,) becomes the batch [x] of one row (the same list, not a copy),
+    a matrix (N, C) stays as it is, so a function of one sample or of a batch
+    can be written once, for rows, like the book's NumPy code. x is checked
+    by ``shape`` first: the errors name it ``name``.
+    """
+    if len(shape(x, name)) == 1:
+        return [cast(Vector, x)], True
+    return cast(Matrix, x), False
+
 # The multiply-adds of a dot product run in C either way, which is what makes
 # them 2-6x faster than an index loop. Python 3.12+ has math.sumprod, one C
 # loop that also rounds only once (so its last digit can differ from 3.11's).
