@@ -38,6 +38,16 @@ def as_batch(x: Vector | Matrix, name: str = "x") -> tuple[Matrix, bool]:
         return [cast(Vector, x)], True
     return cast(Matrix, x), False
 
+
+def as_rows(x: Vector | Matrix) -> Matrix:
+    """Return x as a batch of rows, like as_batch, but unchecked: for values checked before."""
+    return cast(Matrix, x) if isinstance(x[0], list) else [cast(Vector, x)]
+
+
+def unbatch(rows: Matrix, single: bool) -> Vector | Matrix:
+    """Undo as_batch on a copy: new lists in the shape as_batch was given, (C,) or (N, C)."""
+    return list(rows[0]) if single else [list(row) for row in rows]
+
 # The multiply-adds of a dot product run in C either way, which is what makes
 # them 2-6x faster than an index loop. Python 3.12+ has math.sumprod, one C
 # loop that also rounds only once (so its last digit can differ from 3.11's).
