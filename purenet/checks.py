@@ -14,7 +14,7 @@ import math
 from numbers import Integral, Real
 from typing import cast
 
-from purenet.matrix import Matrix, Vector, _fmt, as_batch, shape
+from purenet.matrix import Matrix, Vector, _fmt, as_batch, as_rows, shape
 
 # ---------------------------------------------------------------------------
 # functions.py: sigmoid, softmax, the losses
@@ -202,13 +202,18 @@ def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | 
         if got != want:
             raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
                              f"{want}: they must match")
+        # NumPy's twin refuses a bool array; a type scan in C of each row refuses
+        # bools alike (True - lr * g would quietly count as 1). The params were
+        # checked where the network made them: only the fresh grads are scanned.
+        if any(bool in set(map(type, row)) for row in as_rows(grads[key])):
+            raise TypeError(f"grads[{key!r}] must hold floats, got bool")
 
 
 def check_keys(params: dict, grads: dict) -> None:
     """Raise unless grads and params have the same keys, naming the extra and missing ones."""
-    # The chapter's notes loop `for key in ('W1, b1, W2, b2')` (the book has
-    # ('W1', 'b1', 'W2', 'b2')): that walks the characters of one string, and
-    # a dict built from such a loop must fail here, loudly.
+    # A slip made when copying the book's loop, `for key in ('W1, b1, W2, b2')`
+    # (the book has ('W1', 'b1', 'W2', 'b2')), walks the characters of one
+    # string; a dict built from such a loop must fail here, loudly.
     extra = sorted(map(repr, set(grads) - set(params)))
     missing = sorted(map(repr, set(params) - set(grads)))
     if extra or missing:
@@ -218,21 +223,18 @@ def check_keys(params: dict, grads: dict) -> None:
 
 
 def _dims(v: object, name: str) -> tuple[int, ...]:
-    # Lengths and a type scan in C (bool is refused, as NumPy's twin refuses a
-    # bool array); the values were checked where the network made them.
+    # Lengths only, O(rows): the entries were checked where the network made them.
     if not isinstance(v, list):
         raise TypeError(f"{name} must be a list (vector) or a list of rows (matrix), "
                         f"got {type(v).__name__}")
     if not v:
         raise ValueError(f"{name} is empty: expected at least one element")
-    rows = v if isinstance(v[0], list) else [v]
-    cols = len(rows[0])
-    for row in rows:
-        if not isinstance(row, list) or len(row) != cols:
-            raise ValueError(f"{name} is ragged: its rows have different lengths")
-        if bool in set(map(type, row)):
-            raise TypeError(f"{name} must hold floats, got bool")
-    return (len(v), cols) if rows is v else (cols,)
+    if not isinstance(v[0], list):
+        return (len(v),)
+    cols = len(v[0])
+    if any(not isinstance(row, list) or len(row) != cols for row in v):
+        raise ValueError(f"{name} is ragged: its rows have different lengths")
+    return (len(v), cols)
 
 
 # ---------------------------------------------------------------------------
