@@ -9,14 +9,11 @@ row), like the book's NumPy versions do. NaN in gives NaN out, as in NumPy;
 infinities give sigmoid's limits 0 and 1.
 """
 
-from __future__ import annotations
-
 import math
 import operator
 
-from purenet.checks import cross_entropy_inputs, squared_error_inputs
-from purenet.checks import to_labels as to_labels  # two_layer_net's import; it lives in checks
-from purenet.matrix import Matrix, Vector, as_batch
+from purenet.checks import cross_entropy_inputs, squared_error_inputs, to_labels  # noqa: F401 (to_labels: two_layer_net imports it from here)
+from purenet.matrix import Array, Vector, map_entries, map_rows
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
@@ -30,21 +27,18 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
 
 
-def sigmoid(x: Vector | Matrix) -> Vector | Matrix:
+def sigmoid(x: Array) -> Array:
     """Return 1 / (1 + exp(-x)) elementwise, in the shape of x: (N,) or (N, M).
 
     Every value lies in [0, 1]; no finite x makes it overflow or raise.
     """
-    rows, single = as_batch(x)
-    s = [[_sigmoid(v) for v in row] for row in rows]
-    return s[0] if single else s
+    return map_entries(_sigmoid, x)
 
 
-def sigmoid_grad(x: Vector | Matrix) -> Vector | Matrix:
+def sigmoid_grad(x: Array) -> Array:
     """Return the derivative sigmoid(x) * (1 - sigmoid(x)) elementwise, in the shape of x."""
-    rows, single = as_batch(sigmoid(x))
-    g = [[(1.0 - s) * s for s in row] for row in rows]
-    return g[0] if single else g
+    s = sigmoid(x)
+    return map_entries(lambda v: (1.0 - v) * v, s)
 
 
 def _softmax_row(a: Vector) -> Vector:
@@ -56,18 +50,16 @@ def _softmax_row(a: Vector) -> Vector:
     return [v / s for v in e]
 
 
-def softmax(x: Vector | Matrix) -> Vector | Matrix:
+def softmax(x: Array) -> Array:
     """Return y_k = exp(x_k) / sum_i exp(x_i) for a vector (C,), or for each row of (N, C).
 
     The result has x's shape; each row is a probability distribution: entries in
     [0, 1] summing to 1. No finite x overflows; a row holding NaN or +inf gives NaN.
     """
-    rows, single = as_batch(x)
-    y = [_softmax_row(row) for row in rows]
-    return y[0] if single else y
+    return map_rows(_softmax_row, x)
 
 
-def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
+def sum_squared_error(y: Array, t: Array) -> float:
     """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), a number, summed over every entry.
 
     y and t must have the same shape, (C,) or (N, C), and t must be one-hot, as
@@ -79,7 +71,7 @@ def sum_squared_error(y: Vector | Matrix, t: Vector | Matrix) -> float:
     return 0.5 * sum(d * d for ry, rt in zip(y, t) for d in map(operator.sub, ry, rt))
 
 
-def cross_entropy_error(y: Vector | Matrix, t: Vector | Matrix | list[int] | int) -> float:
+def cross_entropy_error(y: Array, t: Array | list[int] | int) -> float:
     """Return E = -(1/N) * sum_n sum_k t_nk * log(y_nk + 1e-7) (교차 엔트로피 오차), a number.
 
     y is one sample (C,) or a batch (N, C) of probabilities, 0 <= y <= 1 (e.g.

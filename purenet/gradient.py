@@ -7,12 +7,10 @@ coordinate in turn; it points where f grows fastest, so stepping against it
 (경사법, gradient descent) walks downhill.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 from purenet.checks import descent_inputs, nudgeable, point_2d
-from purenet.matrix import Matrix, Vector, as_batch, unbatch
+from purenet.matrix import Array, Vector, as_rows, unbatch
 
 H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
 
@@ -22,9 +20,7 @@ def numerical_diff(f: Callable[[float], float], x: float) -> float:
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
-def numerical_gradient(
-    f: Callable[[Vector | Matrix], float], x: Vector | Matrix
-) -> Vector | Matrix:
+def numerical_gradient(f: Callable[[Array], float], x: Array) -> Array:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
     x is a vector (n,) or a matrix (n, m) of floats, and f(x) a number. The floats
@@ -60,12 +56,8 @@ def function_2(x: Vector) -> float:
     return x[0] * x[0] + x[1] * x[1]
 
 
-def gradient_descent(
-    f: Callable[[Vector | Matrix], float],
-    init_x: Vector | Matrix,
-    lr: float = 0.01,
-    step_num: int = 100,
-) -> tuple[Vector | Matrix, list[Vector | Matrix]]:
+def gradient_descent(f: Callable[[Array], float], init_x: Array, lr: float = 0.01,
+                     step_num: int = 100) -> tuple[Array, list[Array]]:
     """Repeat x <- x - lr * grad f(x) step_num times from init_x (경사법; lr is the book's η).
 
     init_x is a vector (n,) or a matrix (n, m) of numbers (ints are made floats).
@@ -77,7 +69,7 @@ def gradient_descent(
     x = [[float(v) for v in row] for row in rows]  # a float copy of init_x, as rows
     path = [unbatch(x, single)]
     for _ in range(step_num):
-        grad, _ = as_batch(numerical_gradient(f, unbatch(x, single)))  # f takes init_x's shape
+        grad = as_rows(numerical_gradient(f, unbatch(x, single)))  # f takes init_x's shape
         x = [[v - lr * g for v, g in zip(row, grow)] for row, grow in zip(x, grad)]
         path.append(unbatch(x, single))
     return unbatch(x, single), path

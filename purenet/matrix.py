@@ -24,9 +24,10 @@ from typing import cast
 
 Vector = list[float]
 Matrix = list[list[float]]
+Array = Vector | Matrix  # a vector (N,) or a matrix (N, M): NumPy's arrays of 1 or 2 dimensions
 
 
-def as_batch(x: Vector | Matrix, name: str = "x") -> tuple[Matrix, bool]:
+def as_batch(x: Array, name: str = "x") -> tuple[Matrix, bool]:
     """Return (rows, single): x as a batch of rows, and whether x was one sample.
 
     A vector (C,) becomes the batch [x] of one row (the same list, not a copy),
@@ -39,14 +40,28 @@ def as_batch(x: Vector | Matrix, name: str = "x") -> tuple[Matrix, bool]:
     return cast(Matrix, x), False
 
 
-def as_rows(x: Vector | Matrix) -> Matrix:
+def as_rows(x: Array) -> Matrix:
     """Return x as a batch of rows, like as_batch, but unchecked: for values checked before."""
     return cast(Matrix, x) if isinstance(x[0], list) else [cast(Vector, x)]
 
 
-def unbatch(rows: Matrix, single: bool) -> Vector | Matrix:
+def unbatch(rows: Matrix, single: bool) -> Array:
     """Undo as_batch on a copy: new lists in the shape as_batch was given, (C,) or (N, C)."""
     return list(rows[0]) if single else [list(row) for row in rows]
+
+
+def map_entries(f: Callable[[float], float], x: Array, name: str = "x") -> Array:
+    """Return f applied to every entry of x, in x's shape, after checking x by ``shape``."""
+    rows, single = as_batch(x, name)
+    out = [list(map(f, row)) for row in rows]
+    return out[0] if single else out
+
+
+def map_rows(f: Callable[[Vector], Vector], x: Array, name: str = "x") -> Array:
+    """Return f applied to every row of x (a vector is one row), in x's shape, after checking x."""
+    rows, single = as_batch(x, name)
+    out = [f(row) for row in rows]
+    return out[0] if single else out
 
 # The multiply-adds of a dot product run in C either way, which is what makes
 # them 2-6x faster than an index loop. Python 3.12+ has math.sumprod, one C

@@ -5,10 +5,8 @@ gradient: W <- W - lr * dL/dW (확률적 경사 하강법, SGD). The step is mad
 place, so a network holding the same lists sees its new weights at once.
 """
 
-from __future__ import annotations
-
 from purenet.checks import learning_rate, update_inputs
-from purenet.matrix import Matrix, Vector, as_rows
+from purenet.matrix import Array, as_rows
 
 
 class SGD:
@@ -17,7 +15,7 @@ class SGD:
     def __init__(self, lr: float = 0.01) -> None:
         self.lr = learning_rate(lr)
 
-    def update(self, params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
+    def update(self, params: dict[str, Array], grads: dict[str, Array]) -> None:
         """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
 
         grads must have exactly the keys of params, each of its param's shape

@@ -12,6 +12,7 @@ import numpy as np
 from purenet.checks import (
     ONE_TOL,
     check_keys,
+    learning_rate,  # noqa: F401 (SGD's check, the same in both packages)
     lr_and_steps,
     not_one_hot,
     not_probabilities,

@@ -8,13 +8,9 @@ sample per row), like the book's versions do. NaN in gives NaN out, as in
 purenet; infinities give sigmoid's limits 0 and 1.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
-from reference.checks import as_array as as_array  # two_layer_net's import; it lives in checks
-from reference.checks import cross_entropy_inputs, squared_error_inputs
-from reference.checks import to_labels as to_labels  # two_layer_net's import; it lives in checks
+from reference.checks import as_array, cross_entropy_inputs, squared_error_inputs, to_labels  # noqa: F401 (to_labels: two_layer_net imports it from here)
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.

@@ -5,8 +5,6 @@ entry at a time (that is what makes it slow and simple); only the update of
 gradient descent becomes one array expression.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 import numpy as np
@@ -56,12 +54,8 @@ def function_2(x: np.ndarray) -> float:
     return x[0] * x[0] + x[1] * x[1]
 
 
-def gradient_descent(
-    f: Callable[[np.ndarray], float],
-    init_x: np.ndarray,
-    lr: float = 0.01,
-    step_num: int = 100,
-) -> tuple[np.ndarray, list[np.ndarray]]:
+def gradient_descent(f: Callable[[np.ndarray], float], init_x: np.ndarray, lr: float = 0.01,
+                     step_num: int = 100) -> tuple[np.ndarray, list[np.ndarray]]:
     """Repeat x <- x - lr * grad f(x) step_num times from init_x (경사법; lr is the book's η).
 
     init_x is a vector (n,) or a matrix (n, m) of numbers (ints are made floats).

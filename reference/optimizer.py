@@ -6,12 +6,9 @@ step is made in place with ``-=``, so a network holding the same arrays sees
 its new weights at once.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
-from purenet.checks import learning_rate
-from reference.checks import update_inputs
+from reference.checks import learning_rate, update_inputs
 
 
 class SGD:
