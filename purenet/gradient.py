@@ -7,14 +7,10 @@ coordinate in turn; it points where f grows fastest, so stepping against it
 (경사법, gradient descent) walks downhill.
 """
 
-from __future__ import annotations
-
-import operator
 from collections.abc import Callable
-from numbers import Real
-from typing import cast
 
-from purenet.matrix import Matrix, Vector, shape
+from purenet.checks import descent_inputs, nudgeable, point_2d
+from purenet.matrix import Array, Vector, as_rows, unbatch
 
 H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
 
@@ -24,20 +20,7 @@ def numerical_diff(f: Callable[[float], float], x: float) -> float:
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
-def _check_floats(x: object) -> tuple[int, ...]:
-    s = shape(x, "x")
-    for row in cast(Matrix, [x] if len(s) == 1 else x):
-        if int in set(map(type, row)):
-            # x[i] + h on an int is fine in Python, but NumPy's int arrays
-            # truncate it back to x[i]: refuse ints in both packages alike.
-            raise TypeError("numerical_gradient needs x of floats, got int values: "
-                            "convert them first, e.g. [float(v) for v in x]")
-    return s
-
-
-def numerical_gradient(
-    f: Callable[[Vector | Matrix], float], x: Vector | Matrix
-) -> Vector | Matrix:
+def numerical_gradient(f: Callable[[Array], float], x: Array) -> Array:
     """Return the gradient of f at x, in x's shape: entry i is df/dx_i by central difference.
 
     x is a vector (n,) or a matrix (n, m) of floats, and f(x) a number. The floats
@@ -47,10 +30,7 @@ def numerical_gradient(
     the caller's x is unchanged afterwards.
     f costs 2 calls per entry.
     """
-    if len(_check_floats(x)) == 1:
-        rows: Matrix = [x]  # type: ignore[list-item]
-    else:
-        rows = x  # type: ignore[assignment]
+    rows, single = nudgeable(x)  # a vector is nudged through rows[0], the very same list
     grad = [[0.0] * len(row) for row in rows]
     for row, grad_row in zip(rows, grad):
         for i, tmp in enumerate(row):
@@ -62,54 +42,34 @@ def numerical_gradient(
             finally:
                 row[i] = tmp  # the very same float object: exactly restored
             grad_row[i] = (fxh1 - fxh2) / (2 * H)
-    return grad[0] if rows is not x else grad
+    return grad[0] if single else grad
 
 
-def _check_steps(lr: object, step_num: object) -> tuple[float, int]:
-    # Return lr as a float and step_num as an int, converted once: a NumPy
-    # scalar lr would otherwise seep into x and be refused at the next step.
-    if isinstance(lr, bool) or not isinstance(lr, Real):
-        raise TypeError(f"lr must be a number (float or int), got {type(lr).__name__}")
-    try:
-        # any int type (NumPy's too), never a float; anything else raises TypeError
-        steps = operator.index(step_num)  # type: ignore[arg-type]
-    except TypeError:
-        steps = None
-    if steps is None or isinstance(step_num, bool):
-        raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
-    if steps < 0:
-        raise ValueError(f"step_num must be >= 0, got {steps}")
-    return float(lr), steps
+def function_2(x: Vector) -> float:
+    """Return f(x0, x1) = x0^2 + x1^2, a number: the bowl the book descends in section 4.4.
+
+    x is a point (x0, x1). The gradient is (2 x0, 2 x1) and the minimum 0, at
+    (0, 0), so every step of gradient descent on it has a closed form to check.
+    """
+    point_2d(x)
+    # x * x, not x ** 2: a float ** 2 raises OverflowError past 1e154, x * x gives inf
+    return x[0] * x[0] + x[1] * x[1]
 
 
-def gradient_descent(
-    f: Callable[[Vector | Matrix], float],
-    init_x: Vector | Matrix,
-    lr: float = 0.01,
-    step_num: int = 100,
-) -> tuple[Vector | Matrix, list[Vector | Matrix]]:
+def gradient_descent(f: Callable[[Array], float], init_x: Array, lr: float = 0.01,
+                     step_num: int = 100) -> tuple[Array, list[Array]]:
     """Repeat x <- x - lr * grad f(x) step_num times from init_x (경사법; lr is the book's η).
 
     init_x is a vector (n,) or a matrix (n, m) of numbers (ints are made floats).
+    lr must be positive and finite, step_num an int >= 0.
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
     """
-    lr, step_num = _check_steps(lr, step_num)
-    if len(shape(init_x, "init_x")) == 1:
-        x: Vector | Matrix = [float(v) for v in init_x]  # type: ignore[arg-type]
-    else:
-        x = [[float(v) for v in row] for row in init_x]  # type: ignore[union-attr]
-    path = [_copy(x)]
+    rows, single, lr, step_num = descent_inputs(init_x, lr, step_num)
+    x = [[float(v) for v in row] for row in rows]  # a float copy of init_x, as rows
+    path = [unbatch(x, single)]
     for _ in range(step_num):
-        grad = numerical_gradient(f, x)
-        if isinstance(x[0], list):
-            x = [[v - lr * g for v, g in zip(row, grow)]
-                 for row, grow in zip(x, cast(Matrix, grad))]  # grad has x's shape
-        else:
-            x = [v - lr * g for v, g in zip(x, cast(Vector, grad))]
-        path.append(_copy(x))
-    return x, path
-
-
-def _copy(x: Vector | Matrix) -> Vector | Matrix:
-    return [list(r) for r in x] if isinstance(x[0], list) else list(x)
+        grad = as_rows(numerical_gradient(f, unbatch(x, single)))  # f takes init_x's shape
+        x = [[v - lr * g for v, g in zip(row, grow)] for row, grow in zip(x, grad)]
+        path.append(unbatch(x, single))
+    return unbatch(x, single), path

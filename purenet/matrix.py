@@ -20,10 +20,51 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import cast
+from typing import TypeVar, cast
 
 Vector = list[float]
 Matrix = list[list[float]]
+Array = Vector | Matrix  # a vector (N,) or a matrix (N, M): NumPy's arrays of 1 or 2 dimensions
+# The same, for functions whose result has its argument's shape: sigmoid of a
+# matrix is a matrix, of a vector a vector.
+ArrayT = TypeVar("ArrayT", Vector, Matrix)
+
+
+def as_batch(x: Array, name: str = "x") -> tuple[Matrix, bool]:
+    """Return (rows, single): x as a batch of rows, and whether x was one sample.
+
+    A vector (C,) becomes the batch [x] of one row (the same list, not a copy),
+    a matrix (N, C) stays as it is, so a function of one sample or of a batch
+    can be written once, for rows, like the book's NumPy code. x is checked
+    by ``shape`` first: the errors name it ``name``.
+    """
+    if len(shape(x, name)) == 1:
+        return [cast(Vector, x)], True
+    return cast(Matrix, x), False
+
+
+def as_rows(x: Array) -> Matrix:
+    """Return x as a batch of rows, like as_batch, but unchecked: for values checked before."""
+    return cast(Matrix, x) if isinstance(x[0], list) else [cast(Vector, x)]
+
+
+def unbatch(rows: Matrix, single: bool) -> Array:
+    """Undo as_batch on a copy: new lists in the shape as_batch was given, (C,) or (N, C)."""
+    return list(rows[0]) if single else [list(row) for row in rows]
+
+
+def map_entries(f: Callable[[float], float], x: ArrayT, name: str = "x") -> ArrayT:
+    """Return f applied to every entry of x, in x's shape, after checking x by ``shape``."""
+    rows, single = as_batch(x, name)
+    out = [list(map(f, row)) for row in rows]
+    return cast(ArrayT, out[0] if single else out)
+
+
+def map_rows(f: Callable[[Vector], Vector], x: ArrayT, name: str = "x") -> ArrayT:
+    """Return f applied to every row of x (a vector is one row), in x's shape, after checking x."""
+    rows, single = as_batch(x, name)
+    out = [f(row) for row in rows]
+    return cast(ArrayT, out[0] if single else out)
 
 # The multiply-adds of a dot product run in C either way, which is what makes
 # them 2-6x faster than an index loop. Python 3.12+ has math.sumprod, one C

@@ -5,69 +5,24 @@ gradient: W <- W - lr * dL/dW (확률적 경사 하강법, SGD). The step is mad
 place, so a network holding the same lists sees its new weights at once.
 """
 
-from __future__ import annotations
-
-import math
-from numbers import Real
-from typing import cast
-
-from purenet.matrix import Matrix, Vector
+from purenet.checks import learning_rate, update_inputs
+from purenet.matrix import Array, as_rows
 
 
 class SGD:
     """Plain SGD with learning rate lr (the book's eta): params[key] -= lr * grads[key]."""
 
     def __init__(self, lr: float = 0.01) -> None:
-        if isinstance(lr, bool) or not isinstance(lr, Real):
-            raise TypeError(f"lr must be a number, got {type(lr).__name__}")
-        if not (math.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be positive and finite, got {lr!r}")
-        self.lr: float = float(lr)
+        self.lr = learning_rate(lr)
 
-    def update(self, params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
+    def update(self, params: dict[str, Array], grads: dict[str, Array]) -> None:
         """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
 
-        grads must have exactly the keys of params, each of its param's shape.
-        The rows of params are refilled, not replaced, so lists held elsewhere
-        (a network's params) change too.
+        grads must have exactly the keys of params, each of its param's shape
+        (nothing is broadcast), in floats. The rows of params are refilled, not
+        replaced, so lists held elsewhere (a network's params) change too.
         """
-        _check_keys(params, grads)
+        update_inputs(params, grads)
         for key in params:
-            got, want = _dims(grads[key], f"grads[{key!r}]"), _dims(params[key], f"params[{key!r}]")
-            if got != want:
-                raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
-                                 f"{want}: they must match")
-        lr = self.lr
-        for key, p in params.items():
-            g = grads[key]  # of p's shape, checked above
-            if isinstance(p[0], list):
-                for row, grow in zip(p, cast(Matrix, g)):
-                    row[:] = [w - lr * d for w, d in zip(row, grow)]
-            else:
-                p[:] = [w - lr * d for w, d in zip(p, cast(Vector, g))]
-
-
-def _check_keys(params: dict, grads: dict) -> None:
-    # The book's typo `for key in ('W1, b1, W2, b2')` walks the characters of
-    # one string; a dict built from such a loop must fail here, loudly.
-    extra = sorted(map(repr, set(grads) - set(params)))
-    missing = sorted(map(repr, set(params) - set(grads)))
-    if extra or missing:
-        parts = ([f"grads has keys not in params: {', '.join(extra)}"] if extra else []) \
-            + ([f"grads lacks keys of params: {', '.join(missing)}"] if missing else [])
-        raise ValueError("; ".join(parts))
-
-
-def _dims(v: object, name: str) -> tuple[int, ...]:
-    # Lengths only, O(rows): the entries were checked where the network made them.
-    if not isinstance(v, list):
-        raise TypeError(f"{name} must be a list (vector) or a list of rows (matrix), "
-                        f"got {type(v).__name__}")
-    if not v:
-        raise ValueError(f"{name} is empty: expected at least one element")
-    if not isinstance(v[0], list):
-        return (len(v),)
-    cols = len(v[0])
-    if any(not isinstance(row, list) or len(row) != cols for row in v):
-        raise ValueError(f"{name} is ragged: its rows have different lengths")
-    return (len(v), cols)
+            for row, grad_row in zip(as_rows(params[key]), as_rows(grads[key])):
+                row[:] = [w - self.lr * g for w, g in zip(row, grad_row)]

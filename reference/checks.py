@@ -11,20 +11,190 @@ from typing import Any
 
 import numpy as np
 
-from purenet.checks import check_param_dict, check_seed, check_sizes
+from purenet.checks import (
+    ONE_TOL,
+    check_keys,
+    check_param_dict,
+    check_seed,
+    check_sizes,
+    learning_rate,  # noqa: F401 (SGD's check, the same in both packages)
+    lr_and_steps,
+    not_one_hot,
+    not_probabilities,
+)
+from purenet.matrix import shape
 from purenet.weights_file import PARAM_KEYS, check_param_shapes
-from reference.functions import as_array, to_labels
 
 # ---------------------------------------------------------------------------
 # functions.py: arrays of numbers, probabilities, labels
+
+
+def as_array(x: object, name: str = "x") -> np.ndarray:
+    """Return x as a 1-D or 2-D array of numbers, raising the same errors as purenet.matrix.shape.
+
+    Nested lists are accepted too, and checked by purenet's own shape(), so both
+    packages refuse the same bad lists with the same words. Ints stay ints.
+    """
+    if isinstance(x, list):
+        shape(x, name)  # ragged, empty, bool, str...: raises exactly as purenet does
+        return np.array(x)
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix) "
+                        f"or an array, got {type(x).__name__}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"{name} must be a vector or a matrix, got {x.ndim} dimensions")
+    if x.size == 0:
+        raise ValueError(f"{name} is empty: expected at least one element")
+    if x.dtype.kind not in "iuf":  # bool is kind "b": refused, as in purenet
+        raise TypeError(f"{name} must hold numbers (float or int), got {x.dtype.name}")
+    return x
+
+
+def squared_error_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
+    """Return (y, t) as arrays, after checking that t is one-hot in y's shape."""
+    y, t = as_array(y, "y"), as_array(t, "t")
+    if y.shape != t.shape:
+        raise ValueError(f"sum_squared_error needs y and t of one shape (t one-hot), "
+                         f"got y {y.shape} and t {t.shape}")
+    check_one_hot(t)
+    return y, t
+
+
+def cross_entropy_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
+    """Return (y, t) as 2-D arrays (N, C), t one-hot, after checking both.
+
+    y must hold probabilities, 0 <= y <= 1; NaN passes, so that NaN in gives
+    NaN out (a diverged network must show as a NaN loss, not as an error).
+    t is one-hot in y's shape, or label indices (see ``to_labels``), which are
+    made one-hot rows here.
+    """
+    y = as_array(y, "y")
+    bad = y[(y < 0) | (y > 1 + ONE_TOL)]  # NaN compares false: it passes
+    if bad.size:  # log of a negative number has no value, log of 3 no meaning
+        raise not_probabilities(float(bad[0]))
+    labels = to_labels(t, y.shape)
+    rows = y.reshape(1, -1) if y.ndim == 1 else y
+    if labels is None:
+        return rows, np.asarray(t).reshape(rows.shape)
+    return rows, np.eye(rows.shape[1])[labels]
+
+
+def check_one_hot(t: np.ndarray) -> None:
+    """Raise unless every row of t holds only 0s and exactly one 1."""
+    rows = t.reshape(1, -1) if t.ndim == 1 else t
+    # N nonzero entries in all (NaN counts), and each row summing to 1: then
+    # each row holds one nonzero entry, and it is 1
+    if np.count_nonzero(rows) == len(rows) and (rows.sum(axis=1) == 1).all():
+        return
+    for i, row in enumerate(rows):
+        odd, ones = row[(row != 0) & (row != 1)], int(np.count_nonzero(row == 1))
+        if odd.size or ones != 1:
+            raise not_one_hot(None if t.ndim == 1 else i, odd[0].item() if odd.size else None,
+                              ones)
+
+
+def to_labels(t: object, y_shape: tuple[int, ...]) -> np.ndarray | None:
+    """Check t against predictions of shape y_shape: return label indices, or None if one-hot.
+
+    Labels are an int for one sample (C,) or N ints for a batch (N, C), each in
+    range(C). One-hot targets must have y's shape exactly, with a single 1 in
+    each row and 0s elsewhere. Anything else raises. The book's ``(y - t) / N``
+    is not so strict: given N labels where a one-hot (N, C) belongs, NumPy
+    refuses (N, C) minus (N,), except when N equals the number of classes C;
+    then it broadcasts without a word and the gradient comes out wrong.
+    """
+    classes = y_shape[-1]
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer, list, np.ndarray)):
+        raise TypeError(f"t must be label indices (int or list of int) or one-hot lists, "
+                        f"got {type(t).__name__}")
+    if isinstance(t, (int, np.integer)):
+        if len(y_shape) != 1:
+            raise ValueError(f"t is a single label but y is a batch {y_shape}: "
+                             f"pass one label per row")
+        labels = np.array([t])
+    else:
+        t = as_array(t, "t")
+        if t.shape == y_shape:
+            check_one_hot(t)
+            return None
+        if t.ndim != 1 or len(y_shape) != 2 or t.shape[0] != y_shape[0]:
+            raise ValueError(f"t must be one-hot {y_shape} or "
+                             f"{y_shape[0] if len(y_shape) == 2 else 1} label(s) for y "
+                             f"{y_shape}, got t {t.shape}")
+        if t.dtype.kind not in "iu":
+            raise TypeError(f"label indices must be ints, got {t.dtype}")
+        labels = t
+    bad = labels[(labels < 0) | (labels >= classes)]
+    if bad.size:
+        raise ValueError(f"label {bad[0]} is out of range for {classes} classes "
+                         f"(0..{classes - 1})")
+    return labels
 
 
 # ---------------------------------------------------------------------------
 # gradient.py: float64 arrays changed in place
 
 
+def nudgeable(x: object) -> np.ndarray:
+    """Return x after checking that it is an array of float64, to be nudged by h in place."""
+    if not isinstance(x, np.ndarray):
+        # A list would be copied into a new array, nudged there, and f(x) would
+        # never see the change: every gradient entry would silently be 0.
+        raise TypeError(f"numerical_gradient needs x as a float array (it is changed in "
+                        f"place), got {type(x).__name__}")
+    a = as_array(x, "x")
+    if a.dtype.kind in "iu":
+        # x[i] = tmp + h on an int array truncates back to tmp: the gradient
+        # would silently come out 0. The book's version has that bug.
+        raise TypeError("numerical_gradient needs x of floats, got int values: "
+                        "convert them first, e.g. x.astype(float)")
+    if a.dtype != np.float64:
+        # f(x + h) - f(x - h) is about 1e-4 * f'(x): far below the ~7 digits of
+        # a float32 loss (gradient_check errors of 0.4 on a small net), and
+        # float16 rounds x + 1e-4 back to x (every entry 0).
+        raise TypeError(f"numerical_gradient needs x of float64, got {a.dtype.name}: "
+                        f"h = 1e-4 is lost in fewer digits; use float64, "
+                        f"e.g. x.astype(np.float64)")
+    return a
+
+
+def descent_inputs(init_x: object, lr: object, step_num: object
+                   ) -> tuple[np.ndarray, float, int]:
+    """Return (init_x, lr, step_num): as_array(init_x) and purenet's lr_and_steps(lr, step_num)."""
+    lr, step_num = lr_and_steps(lr, step_num)
+    return as_array(init_x, "init_x"), lr, step_num
+
+
+def point_2d(x: object) -> None:
+    """Raise unless x is a vector of two numbers (x0, x1), the input of function_2."""
+    a = as_array(x, "x")
+    if a.shape != (2,):
+        raise ValueError(f"function_2 takes a point (x0, x1), got x of shape {a.shape}")
+
+
 # ---------------------------------------------------------------------------
 # optimizer.py: float arrays updated with -=
+
+
+def update_inputs(params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    """Raise unless grads has exactly the keys of params, each of its param's shape, in floats."""
+    check_keys(params, grads)
+    for key in params:
+        got, want = _dims(grads[key], f"grads[{key!r}]"), _dims(params[key], f"params[{key!r}]")
+        if got != want:
+            raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
+                             f"{want}: they must match")
+
+
+def _dims(v: object, name: str) -> tuple[int, ...]:
+    # `-=` needs an array to change in place; a list here would be rebound, not updated.
+    if not isinstance(v, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(v).__name__}")
+    if v.size == 0:
+        raise ValueError(f"{name} is empty: expected at least one element")
+    if v.dtype.kind != "f":  # an int array cannot take a fractional step in place
+        raise TypeError(f"{name} must hold floats, got {v.dtype}")
+    return v.shape
 
 
 # ---------------------------------------------------------------------------

@@ -8,39 +8,13 @@ sample per row), like the book's versions do. NaN in gives NaN out, as in
 purenet; infinities give sigmoid's limits 0 and 1.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
-from purenet.matrix import shape
+from reference.checks import as_array, cross_entropy_inputs, squared_error_inputs
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
 DELTA = 1e-7
-# How far above 1 a probability may round (softmax's sum can end a few ulps
-# past 1); a score of 3.0 passed without softmax is far beyond it.
-ONE_TOL = 1e-9
-
-
-def as_array(x: object, name: str = "x") -> np.ndarray:
-    """Return x as a 1-D or 2-D array of numbers, raising the same errors as purenet.matrix.shape.
-
-    Nested lists are accepted too, and checked by purenet's own shape(), so both
-    packages refuse the same bad lists with the same words. Ints stay ints.
-    """
-    if isinstance(x, list):
-        shape(x, name)  # ragged, empty, bool, str...: raises exactly as purenet does
-        return np.array(x)
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix) "
-                        f"or an array, got {type(x).__name__}")
-    if x.ndim not in (1, 2):
-        raise ValueError(f"{name} must be a vector or a matrix, got {x.ndim} dimensions")
-    if x.size == 0:
-        raise ValueError(f"{name} is empty: expected at least one element")
-    if x.dtype.kind not in "iuf":  # bool is kind "b": refused, as in purenet
-        raise TypeError(f"{name} must hold numbers (float or int), got {x.dtype.name}")
-    return x
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -81,13 +55,11 @@ def softmax(x: np.ndarray) -> np.ndarray:
 def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
     """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), a number, summed over every entry.
 
-    y and t must have the same shape, (C,) or (N, C): t is one-hot here, as in the
-    book. A batch gives the sum over its rows, not the mean (the book's formula).
+    y and t must have the same shape, (C,) or (N, C), and t must be one-hot, as
+    in the book (labels raise). A batch gives the sum over its rows, not the
+    mean (the book's formula).
     """
-    y, t = as_array(y, "y"), as_array(t, "t")
-    if y.shape != t.shape:
-        raise ValueError(f"sum_squared_error needs y and t of one shape (t one-hot), "
-                         f"got y {y.shape} and t {t.shape}")
+    y, t = squared_error_inputs(y, t)
     return float(0.5 * np.sum((y - t) ** 2))
 
 
@@ -97,55 +69,11 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray | int) -> float:
     y is one sample (C,) or a batch (N, C) of probabilities, 0 <= y <= 1 (e.g.
     softmax's output: raw scores would give a meaningless, even negative, loss).
     t is either one-hot, in the shape of y, or label indices: an int for one
-    sample, N ints for a batch, where the label's log-probability alone counts.
-    The result is the mean over the batch (N = 1 for one sample), so batches of
-    any size give comparable numbers.
+    sample, N ints for a batch, read as the one-hot rows they stand for, so
+    only the label's log-probability counts. The result is the mean over the
+    batch (N = 1 for one sample), so batches of any size give comparable
+    numbers. NaN anywhere in y gives NaN.
     """
-    y = as_array(y, "y")
-    # log of a negative number has no value, log of 3 no meaning
-    bad = y[(y < 0) | (y > 1 + ONE_TOL)]
-    if bad.size:
-        raise ValueError(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
-                         f"(e.g. softmax's output), got {float(bad[0])}")
-    labels = to_labels(t, y.shape)
-    rows = y.reshape(1, -1) if y.ndim == 1 else y
-    if labels is None:  # one-hot (or any distribution): the full sum
-        total = np.sum(np.asarray(t).reshape(rows.shape) * np.log(rows + DELTA))
-    else:  # labels: pick each row's entry at its label
-        total = np.sum(np.log(rows[np.arange(len(rows)), labels] + DELTA))
-    return float(-total / len(rows))
-
-
-def to_labels(t: object, y_shape: tuple[int, ...]) -> np.ndarray | None:
-    """Check t against predictions of shape y_shape: return label indices, or None if one-hot.
-
-    Labels are an int for one sample (C,) or N ints for a batch (N, C), each in
-    range(C). One-hot targets must have y's shape exactly. Anything else raises:
-    the book's ``(y - t) / N`` would broadcast (N, C) against (N,) and silently
-    compute a wrong gradient.
-    """
-    classes = y_shape[-1]
-    if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer, list, np.ndarray)):
-        raise TypeError(f"t must be label indices (int or list of int) or one-hot lists, "
-                        f"got {type(t).__name__}")
-    if isinstance(t, (int, np.integer)):
-        if len(y_shape) != 1:
-            raise ValueError(f"t is a single label but y is a batch {y_shape}: "
-                             f"pass one label per row")
-        labels = np.array([t])
-    else:
-        t = as_array(t, "t")
-        if t.shape == y_shape:
-            return None
-        if t.ndim != 1 or len(y_shape) != 2 or t.shape[0] != y_shape[0]:
-            raise ValueError(f"t must be one-hot {y_shape} or "
-                             f"{y_shape[0] if len(y_shape) == 2 else 1} label(s) for y "
-                             f"{y_shape}, got t {t.shape}")
-        if t.dtype.kind not in "iu":
-            raise TypeError(f"label indices must be ints, got {t.dtype}")
-        labels = t
-    bad = labels[(labels < 0) | (labels >= classes)]
-    if bad.size:
-        raise ValueError(f"label {bad[0]} is out of range for {classes} classes "
-                         f"(0..{classes - 1})")
-    return labels
+    y, t = cross_entropy_inputs(y, t)  # (N, C) both
+    total = np.sum(t * np.log(y + DELTA))
+    return float(-total / len(y))

@@ -145,6 +145,16 @@ def test_nan_and_inf(F):
         assert math.isnan(F.sum_squared_error([math.nan], [1.0]))
 
 
+@PACKAGES
+def test_nan_anywhere_among_probabilities_gives_nan(F):
+    # not the label's loss alone (2.3026 here): NaN says the input was not a distribution,
+    # and a diverged network's NaN loss still stops training as "diverged"
+    with strict_numerics():
+        assert math.isnan(F.cross_entropy_error([math.nan] + [0.1] * 9, 2))
+        assert math.isnan(F.cross_entropy_error([[0.5, 0.5], [0.5, math.nan]], [0, 0]))
+        assert math.isnan(F.cross_entropy_error([[0.5, 0.5], [0.5, math.nan]], [[1, 0], [1, 0]]))
+
+
 # --- refused input: same exception and same words in both packages ---------------------------
 
 BAD = [
@@ -185,6 +195,23 @@ BAD = [
     ("cross_entropy_error", ([[0.0, 1.0 + 2e-9]], [[0.0, 1.0]]), ValueError,
      "0 <= y <= 1 (e.g. softmax's output), got 1.000000002"),
     ("cross_entropy_error", ([[0.5, 0.5], [0.5]], [0, 1]), ValueError, "y is ragged"),
+    # a NaN does not hide a bad entry after it
+    ("cross_entropy_error", ([math.nan, -0.5], 0), ValueError, "softmax's output), got -0.5"),
+    # one-hot targets: 0s and a single 1 in each row, nothing else
+    ("cross_entropy_error", ([0.5, 0.5], [-1.0, 1.0]), ValueError,
+     "t must be one-hot, 0s and a single 1 in each row: t holds -1"),
+    ("cross_entropy_error", ([[0.5, 0.5], [0.2, 0.8]], [[0, 1], [0, 0]]), ValueError,
+     "t must be one-hot, 0s and a single 1 in each row: row 1 of t has no 1"),
+    ("cross_entropy_error", ([[0.5, 0.5]], [[0.5, 0.5]]), ValueError,
+     "t must be one-hot, 0s and a single 1 in each row: row 0 of t holds 0.5"),
+    ("cross_entropy_error", ([[0.5, 0.5]], [[1, 1]]), ValueError, "row 0 of t has 2 1s"),
+    ("cross_entropy_error", ([[0.5, 0.5]], [[math.nan, 1.0]]), ValueError, "row 0 of t holds nan"),
+    # labels where one-hot belongs: the book's (y - t) broadcasts when N equals the classes
+    ("sum_squared_error", (Y2, [2] * 10), ValueError,
+     "t must be one-hot, 0s and a single 1 in each row: t holds 2"),
+    ("sum_squared_error", ([[0.5, 0.5]], [[0.5, 0.5]]), ValueError, "row 0 of t holds 0.5"),
+    ("sum_squared_error", ([[0.5, 0.5], [0.5, 0.5]], [[0, 1], [0, 0]]), ValueError,
+     "row 1 of t has no 1"),
 ]
 
 
@@ -213,6 +240,16 @@ def test_reference_refuses_bad_arrays(x, exc, phrase):
 def test_reference_refuses_float_label_array():
     with pytest.raises(TypeError, match="label indices must be ints, got float64"):
         ref.cross_entropy_error(np.array([[0.5, 0.5]]), np.array([1.0]))
+
+
+def test_reference_checks_one_hot_arrays_of_any_dtype():
+    y = np.array([Y2, Y7])
+    for dtype in (np.float32, np.float64, np.uint8, np.int64):
+        t = np.array([T, T], dtype=dtype)
+        assert ref.cross_entropy_error(y, t) == pytest.approx((CEE_2 + CEE_7) / 2)
+        t[1, 3] = 1
+        with pytest.raises(ValueError, match="row 1 of t has 2 1s"):
+            ref.cross_entropy_error(y, t)
 
 
 def test_reference_accepts_arrays_and_mnist_style_uint8_labels():

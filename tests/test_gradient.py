@@ -253,6 +253,11 @@ BAD_DESCENT = [  # (init_x, keyword arguments, exception, shared phrase)
     ([1.0], {"step_num": np.float64(3)}, TypeError, "step_num must be an int, got float64"),
     ([1.0], {"lr": np.bool_(True)}, TypeError, "lr must be a number (float or int), got bool"),
     ([1.0], {"step_num": -1}, ValueError, "step_num must be >= 0, got -1"),
+    # the learning rates SGD refuses, refused by the same check and in the same words
+    ([1.0], {"lr": math.nan}, ValueError, "lr must be positive and finite, got nan"),
+    ([1.0], {"lr": math.inf}, ValueError, "lr must be positive and finite, got inf"),
+    ([1.0], {"lr": -0.1}, ValueError, "lr must be positive and finite, got -0.1"),
+    ([1.0], {"lr": 0}, ValueError, "lr must be positive and finite, got 0"),
 ]
 
 
@@ -321,3 +326,38 @@ def test_numerical_gradient_agrees_through_each_packages_loss(point, data):
     y_t = y[np.arange(len(rows)), labels][:, None]
     want = (y - t) * y_t / (y_t + 1e-7) / len(rows)
     assert np.allclose(g_ref, want, rtol=0, atol=1e-6)
+
+
+# --- the book's function_2, the bowl of section 4.4 ---------------------------------------------
+
+
+@PACKAGES
+def test_function_2_is_the_books_bowl(G):
+    assert G.function_2(as_input(G, [3.0, 4.0])) == 25.0
+    assert G.function_2(as_input(G, [-3.0, 0.5])) == 9.25
+    # the book's three gradients of section 4.4, by central difference
+    for point, want in (([3.0, 4.0], [6.0, 8.0]), ([0.0, 2.0], [0.0, 4.0]),
+                        ([3.0, 0.0], [6.0, 0.0])):
+        got = G.numerical_gradient(G.function_2, as_input(G, point))
+        assert np.allclose(flat(got), want, rtol=0, atol=1e-7), (point, flat(got))
+
+
+@PACKAGES
+def test_gradient_descent_on_function_2_follows_the_closed_form(G):
+    # x_k = (1 - 2 lr)^k x_0: at lr 0.1 the book's (-3, 4) ends within 1e-9 of (0, 0)
+    x, path = G.gradient_descent(G.function_2, as_input(G, [-3.0, 4.0]), lr=0.1, step_num=100)
+    for k in (0, 1, 10, 100):
+        assert np.allclose(flat(path[k]), [-3.0 * 0.8**k, 4.0 * 0.8**k], rtol=1e-6, atol=1e-12)
+    assert np.allclose(flat(x), [0.0, 0.0], rtol=0, atol=1e-9)
+
+
+@PACKAGES
+@pytest.mark.parametrize("point, shown", [([1.0, 2.0, 3.0], "(3,)"), ([[1.0, 2.0]], "(1, 2)")])
+def test_function_2_takes_a_point_of_two_coordinates(G, point, shown):
+    with pytest.raises(ValueError) as info:
+        G.function_2(as_input(G, point))
+    assert str(info.value) == f"function_2 takes a point (x0, x1), got x of shape {shown}"
+
+
+def test_pure_function_2_gives_inf_past_1e154_not_an_overflow_error():
+    assert pure.function_2([1e200, 0.0]) == math.inf

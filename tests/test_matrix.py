@@ -169,3 +169,33 @@ def test_add_row_and_elementwise_match_numpy(data, n, m):
     assert M.sub(a, b) == (arr - brr).tolist()
     assert M.mul(a, b) == (arr * brr).tolist()
     assert M.scale(a, k) == (k * arr).tolist()
+
+
+# --- batches of rows: the shape helpers the lesson modules use ----------------------------------
+
+
+def test_as_batch_gives_rows_and_whether_x_was_one_sample():
+    v, m = [1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]]
+    rows, single = M.as_batch(v)
+    assert rows == [v] and rows[0] is v and single is True  # the same list: changes reach v
+    rows, single = M.as_batch(m)
+    assert rows is m and single is False
+    with pytest.raises(ValueError, match="init_x is ragged"):
+        M.as_batch([[1.0], [2.0, 3.0]], "init_x")
+    assert M.as_rows(v)[0] is v and M.as_rows(m) is m
+
+
+def test_unbatch_undoes_as_batch_on_fresh_lists():
+    for x in ([1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]]):
+        back = M.unbatch(*M.as_batch(x))
+        assert back == x and back is not x
+        assert all(a is not b for a, b in zip(back, x) if isinstance(b, list))
+
+
+def test_map_entries_and_map_rows_keep_the_shape_and_check_x():
+    assert M.map_entries(abs, [-1.0, 2.0]) == [1.0, 2.0]
+    assert M.map_entries(abs, [[-1.0], [2.0]]) == [[1.0], [2.0]]
+    assert M.map_rows(lambda r: r[::-1], [1.0, 2.0]) == [2.0, 1.0]
+    assert M.map_rows(lambda r: r[::-1], [[1.0, 2.0], [3.0, 4.0]]) == [[2.0, 1.0], [4.0, 3.0]]
+    with pytest.raises(TypeError, match="x must hold numbers"):
+        M.map_entries(abs, [True])

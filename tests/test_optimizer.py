@@ -145,3 +145,23 @@ def test_an_empty_parameter_is_refused_by_name(sgd_cls, empty):
 def test_reference_refuses_int_parameters_it_could_not_update_in_place():
     with pytest.raises(TypeError, match=r"params\['W'\] must hold floats, got int64"):
         RefSGD(0.1).update({"W": np.arange(3)}, {"W": np.ones(3)})
+
+
+@pytest.mark.parametrize("sgd_cls, arr", [(PureSGD, list), (RefSGD, np.array)])
+@pytest.mark.parametrize("bools", [[[1.0, True]], [[1.0, 2.0], [False, 0.5]]])
+def test_bool_gradients_are_refused_alike(sgd_cls, arr, bools):
+    # NumPy refuses a bool array (no fractional step in place); purenet refuses
+    # bools alike, where W - 0.1 * True would quietly count True as 1
+    params = {"W": arr([[1.0, 2.0]] * len(bools)), "b": arr([0.5])}
+    grads = {"W": bools if arr is list else np.array(bools, dtype=bool), "b": arr([0.0])}
+    with pytest.raises(TypeError) as info:
+        sgd_cls(0.1).update(params, grads)
+    assert str(info.value) == "grads['W'] must hold floats, got bool"
+    assert np.array_equal(np.asarray(params["W"]), [[1.0, 2.0]] * len(bools))  # nothing moved
+
+
+@pytest.mark.parametrize("sgd_cls", [PureSGD, RefSGD])
+def test_lr_is_refused_in_the_words_of_gradient_descent(sgd_cls):
+    with pytest.raises(TypeError, match=r"^lr must be a number \(float or int\), got str$"):
+        sgd_cls("0.1")
+    assert type(sgd_cls(1).lr) is float
