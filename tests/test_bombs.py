@@ -8,6 +8,7 @@ tracemalloc (the readers allocate through Python), never time.
 
 from __future__ import annotations
 
+import os
 import struct
 import tracemalloc
 import zlib
@@ -18,7 +19,8 @@ import pytest
 
 import purenet.two_layer_net as pure_net
 import reference.two_layer_net as ref_net
-from purenet import weights_file
+from purenet import mnist, weights_file
+from purenet.mnist import DataError, read_idx
 
 GIB = 1 << 30
 BOMB = 3 * GIB  # bytes a bomb inflates to
@@ -147,3 +149,57 @@ def test_a_json_file_past_the_limit_is_refused_unread(tmp_path: Path, peak_memor
         f.truncate(BOMB)  # sparse: no disk used
     refuse(lambda: weights_file.load(path), rf"w\.json is not a valid \.json weights file: "
            rf"it is {BOMB} bytes, more than the {1 << 28} a weights file may hold$", peak_memory)
+
+
+# --- IDX files ------------------------------------------------------------------------------
+
+LABELS = "t10k-labels-idx1-ubyte"
+LABELS_SHA = mnist.DATASETS["mnist"].sha256[LABELS]
+
+
+def refuse_idx(path: Path, match: str, peak_memory: Callable[[], int],
+               sha256: str | None = LABELS_SHA) -> None:
+    with pytest.raises(DataError, match=match) as caught:
+        read_idx(path, ndim=1, sha256=sha256)
+    assert peak_memory() < PEAK
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_gzip_going_on_for_3_gib_past_its_header_is_read_no_further(
+        tmp_path: Path, peak_memory) -> None:
+    header = bytes([0, 0, 8, 1]) + struct.pack(">I", 10_000)  # 10,000 labels, then zeros
+    path = tmp_path / (LABELS + ".gz")
+    path.write_bytes(deflate_zeros(BOMB, prefix=header, wbits=31))  # 31: gzip's framing
+    assert path.stat().st_size < 4 << 20
+    refuse_idx(path, r"is too long: its content goes on past the 10008 bytes its header "
+               r"\(10000\) says; delete or replace it", peak_memory)
+
+
+def test_a_gzip_whose_header_asks_for_3_gib_is_refused_unread(tmp_path: Path,
+                                                             peak_memory) -> None:
+    header = bytes([0, 0, 8, 1]) + struct.pack(">I", BOMB - 8)
+    path = tmp_path / (LABELS + ".gz")
+    path.write_bytes(deflate_zeros(BOMB, prefix=header, wbits=31))
+    refuse_idx(path, rf"has a header \({BOMB - 8}\) that says {BOMB} bytes, more than the "
+               rf"10008 bytes of the official {LABELS}; delete or replace it", peak_memory)
+
+
+@pytest.mark.parametrize("sha256, allowed", [
+    (LABELS_SHA, f"the 10008 bytes of the official {LABELS}"),
+    (None, f"the {1 << 28} bytes this reader accepts"),  # no digest: the reader's own cap
+])
+def test_a_sparse_3_gib_raw_file_is_refused_unread(tmp_path: Path, peak_memory,
+                                                    sha256: str | None, allowed: str) -> None:
+    path = tmp_path / LABELS
+    with open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, 1]) + struct.pack(">I", BOMB - 8))
+        f.truncate(BOMB)  # sparse: no disk used
+    refuse_idx(path, rf"is {BOMB} bytes, more than {allowed}; delete or replace it",
+               peak_memory, sha256)
+
+
+def test_an_idx_path_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    path = tmp_path / LABELS
+    os.mkfifo(path)
+    with pytest.raises(DataError, match=r"is not a regular file; delete or replace it"):
+        read_idx(path, ndim=1)

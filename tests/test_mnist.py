@@ -148,6 +148,24 @@ def test_a_recompressed_copy_passes_verification(tmp_path: Path) -> None:
     assert dims == (2, 28, 28) and data == IMAGES[16:]
 
 
+def test_another_data_sets_valid_file_is_named_not_called_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny) -> None:
+    # "Tiny" (the fixture) and "Other" share file names, as MNIST and Fashion-MNIST
+    # do; Tiny's files in a directory handed to Other are not damaged: say whose they are.
+    other = {name: content[:-1] + bytes([content[-1] ^ 1]) for name, content in tiny.items()}
+    digests = {name: hashlib.sha256(content).hexdigest() for name, content in other.items()}
+    monkeypatch.setitem(pure.DATASETS, "other", dataclasses.replace(
+        pure.DATASETS["tiny"], title="Other", sha256=digests))
+    directory = write_files(tmp_path / "tiny", tiny)
+    with pytest.raises(DataError) as caught:
+        pure.load_mnist(data_dir=directory, dataset="other")
+    path = directory / (FILES["train_img"] + ".gz")
+    assert str(caught.value) == (
+        f"{path} is Tiny's train-images-idx3-ubyte, not Other's train-images-idx3-ubyte: keep "
+        f"each data set in its own directory and point data_dir (--data-dir) or PURENET_DATA "
+        f"at the Other files")
+
+
 # --- load_mnist, purenet against reference -------------------------------------------------
 
 
@@ -492,3 +510,13 @@ def test_real_mnist_through_purenet_data(monkeypatch: pytest.MonkeyPatch) -> Non
     _, (x_test, t_test) = ref.load_mnist(normalize=False, flatten=False, one_hot_label=True)
     assert x_test.shape == (10000, 1, 28, 28) and x_test.dtype == np.uint8
     assert t_test.sum(axis=0).tolist() == TEST_COUNTS
+
+
+def test_real_mnist_asked_for_as_fashion_mnist_is_named_mnist() -> None:
+    path = real_dir()
+    with pytest.raises(DataError, match=r"train-images-idx3-ubyte(\.gz)? is MNIST's "
+                                        r"train-images-idx3-ubyte, not Fashion-MNIST's "
+                                        r"train-images-idx3-ubyte: keep each data set in its "
+                                        r"own directory") as caught:
+        pure.load_mnist(data_dir=path, dataset="fashion-mnist")
+    assert "delete" not in str(caught.value)
