@@ -468,8 +468,8 @@ def _open_regular(path: str) -> io.BufferedReader:
 def _read_idx_bytes(stream: io.BufferedIOBase, path: str, limit: int, allowed: str) -> bytes:
     head = _read_up_to(stream, 4)  # magic: 0, 0, type code, dimension count
     if len(head) < 4 or head[:2] != b"\x00\x00":
-        return head + _read_up_to(stream, 60)  # enough for read_idx to say what it is
-    head += _read_up_to(stream, 4 * head[3])
+        return _read_up_to(stream, 60, head)  # enough for read_idx to say what it is
+    head = _read_up_to(stream, 4 * head[3], head)
     if len(head) < 4 + 4 * head[3]:
         return head
     dims = struct.unpack(f">{head[3]}I", head[4:])
@@ -478,16 +478,19 @@ def _read_idx_bytes(stream: io.BufferedIOBase, path: str, limit: int, allowed: s
         shape = "x".join(map(str, dims))
         raise DataError(f"{path} has a header ({shape}) that says {expected} bytes, more "
                         f"than {allowed}; {_FIX}")
-    return head + _read_up_to(stream, expected - len(head) + 1)
+    return _read_up_to(stream, expected - len(head) + 1, head)
 
 
-def _read_up_to(stream: io.BufferedIOBase, size: int) -> bytes:
-    """At most size bytes of stream, read a MiB at a time, so a claim allocates nothing."""
-    chunks = []
+def _read_up_to(stream: io.BufferedIOBase, size: int, start: bytes = b"") -> bytes:
+    """start and then at most size bytes of stream, read a MiB at a time.
+
+    Memory grows with what the file really holds, never with what it claims.
+    """
+    content = bytearray(start)
     while size > 0 and (chunk := stream.read(min(size, 1 << 20))):
-        chunks.append(chunk)
+        content += chunk
         size -= len(chunk)
-    return b"".join(chunks)
+    return bytes(content)
 
 
 def download(
