@@ -349,7 +349,7 @@ def find_file(name: str, dirs: Iterable[str]) -> str | None:
 
 
 def read_idx(
-    path: str | os.PathLike[str], ndim: int | None = None, sha256: str | None = None
+    path: str | bytes | os.PathLike[str], ndim: int | None = None, sha256: str | None = None
 ) -> tuple[tuple[int, ...], bytes]:
     """Read an IDX file of unsigned bytes, gzip-compressed or raw: returns (dims, data).
 
@@ -360,7 +360,7 @@ def read_idx(
     or raw file larger than the official file of that digest (or MAX_IDX_BYTES when the
     digest is not an official one) is refused before reading.
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)  # a bytes path names the same file; messages show it as text
     known = _official_files()
     expected_file = known.get(sha256) if sha256 is not None else None
     if expected_file is not None:

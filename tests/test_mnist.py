@@ -104,6 +104,11 @@ def test_read_idx_gives_the_same_dims_and_bytes_raw_or_gzip(tmp_path: Path, tiny
     assert read_idx(raw / FILES["train_img"])[0] == (TRAIN, 28, 28)
 
 
+def test_read_idx_takes_a_bytes_path(tmp_path: Path, tiny) -> None:
+    path = write_files(tmp_path, tiny) / (FILES["test_label"] + ".gz")
+    assert read_idx(os.fsencode(path), ndim=1) == read_idx(path, ndim=1)
+
+
 def flip_last_byte(content: bytes) -> bytes:
     return content[:-1] + bytes([content[-1] ^ 0xFF])
 
