@@ -160,7 +160,7 @@ def tiny_dataset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return directory
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)  # each example loads four files twice
 @given(key=st.sampled_from(sorted(FILES)), mutations=MUTATIONS)
 def test_both_load_mnist_twins_end_in_a_data_error(tiny_dataset: Path, key: str,
                                                    mutations: list) -> None:

@@ -518,10 +518,13 @@ def test_real_mnist_through_purenet_data(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_real_mnist_asked_for_as_fashion_mnist_is_named_mnist() -> None:
-    path = real_dir()
-    with pytest.raises(DataError, match=r"train-images-idx3-ubyte(\.gz)? is MNIST's "
-                                        r"train-images-idx3-ubyte, not Fashion-MNIST's "
-                                        r"train-images-idx3-ubyte: keep each data set in its "
-                                        r"own directory") as caught:
-        pure.load_mnist(data_dir=path, dataset="fashion-mnist")
-    assert "delete" not in str(caught.value)
+    path = real_dir() / (FILES["test_label"] + ".gz")
+    if not path.is_file():
+        path = path.with_suffix("")
+    fashion = pure.DATASETS["fashion-mnist"].sha256[FILES["test_label"]]
+    with pytest.raises(DataError) as caught:
+        read_idx(path, ndim=1, sha256=fashion)
+    assert str(caught.value) == (
+        f"{path} is MNIST's t10k-labels-idx1-ubyte, not Fashion-MNIST's t10k-labels-idx1-ubyte: "
+        f"keep each data set in its own directory and point data_dir (--data-dir) or "
+        f"PURENET_DATA at the Fashion-MNIST files")
