@@ -457,11 +457,13 @@ def _read_content(path: str, limit: int, allowed: str) -> bytes:
 def _open_regular(path: str) -> io.BufferedReader:
     # O_NONBLOCK lets the open of a FIFO return at once instead of waiting for a
     # writer; fstat then tells what was opened.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    # (O_BINARY: Windows would otherwise translate line ends; it has no O_NONBLOCK.)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise DataError(f"{path} is not a regular file; {_FIX}")
-    os.set_blocking(fd, True)
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 

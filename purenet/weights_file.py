@@ -156,7 +156,8 @@ def load(path: str | bytes | os.PathLike, parse_npy: Callable[[bytes, str], Any]
 def _open_regular(name: str) -> IO[bytes]:
     # O_NONBLOCK lets the open of a FIFO return at once instead of waiting for
     # a writer; fstat then tells what was opened, with no race against a rename.
-    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    # (O_BINARY: Windows would otherwise translate line ends; it has no O_NONBLOCK.)
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -164,7 +165,8 @@ def _open_regular(name: str) -> IO[bytes]:
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
         raise ValueError(f"{name} is {kind}, not a regular file: weights are read from "
                          f"an .npz or .json file")
-    os.set_blocking(fd, True)
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 
