@@ -17,8 +17,10 @@ import contextlib
 import gzip
 import hashlib
 import http.client
+import io
 import operator
 import os
+import stat
 import struct
 import sys
 import tempfile
@@ -93,6 +95,16 @@ DATASETS = {
         hint="or apt-get install dataset-fashion-mnist",
     ),
 }
+
+# Decompressed sizes of the official files, the same in both data sets: a header or
+# a raw file that asks for more is refused before anything is read.
+SIZES = {
+    "train-images-idx3-ubyte": 16 + 60_000 * 28 * 28,
+    "train-labels-idx1-ubyte": 8 + 60_000,
+    "t10k-images-idx3-ubyte": 16 + 10_000 * 28 * 28,
+    "t10k-labels-idx1-ubyte": 8 + 10_000,
+}
+MAX_IDX_BYTES = 1 << 28  # for a file whose digest is no official one: 5x MNIST's largest
 
 _FIX = "delete or replace it (a missing file is downloaded again)"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -337,16 +349,26 @@ def find_file(name: str, dirs: Iterable[str]) -> str | None:
 
 
 def read_idx(
-    path: str | os.PathLike[str], ndim: int | None = None, sha256: str | None = None
+    path: str | bytes | os.PathLike[str], ndim: int | None = None, sha256: str | None = None
 ) -> tuple[tuple[int, ...], bytes]:
     """Read an IDX file of unsigned bytes, gzip-compressed or raw: returns (dims, data).
 
     Checks the magic number, the element type, the number of dimensions (when ndim is
     given), that the length is exactly what the header promises and, when sha256 is given,
     the digest of the decompressed content. Any failure is a DataError naming the file.
+    The read is bounded: nothing past what the header promises is inflated, and a header
+    or raw file larger than the official file of that digest (or MAX_IDX_BYTES when the
+    digest is not an official one) is refused before reading.
     """
-    path = os.fspath(path)
-    content = _read_content(path)
+    path = os.fsdecode(path)  # a bytes path names the same file; messages show it as text
+    known = _official_files()
+    expected_file = known.get(sha256) if sha256 is not None else None
+    if expected_file is not None:
+        name = expected_file[1]
+        limit, allowed = SIZES[name], f"the {SIZES[name]} bytes of the official {name}"
+    else:
+        limit, allowed = MAX_IDX_BYTES, f"the {MAX_IDX_BYTES} bytes this reader accepts"
+    content = _read_content(path, limit, allowed)
     magic = content[:4]
     if len(magic) < 4:
         raise DataError(f"{path} is truncated: {len(content)} bytes, not even a header; {_FIX}")
@@ -368,38 +390,109 @@ def read_idx(
     dims = struct.unpack(f">{magic[3]}I", content[4:header])  # big-endian sizes
     expected = header + prod(dims)
     shape = "x".join(map(str, dims))
-    if len(content) != expected:
-        what = "is truncated" if len(content) < expected else "is too long"
+    if len(content) < expected:
         raise DataError(
-            f"{path} {what}: {len(content)} bytes, its header ({shape}) says {expected}; {_FIX}"
+            f"{path} is truncated: {len(content)} bytes, its header ({shape}) says {expected}; "
+            f"{_FIX}"
+        )
+    if len(content) > expected:  # one byte more was read, to see if there were more
+        raise DataError(
+            f"{path} is too long: its content goes on past the {expected} bytes its header "
+            f"({shape}) says; {_FIX}"
         )
     if sha256 is not None:
         digest = hashlib.sha256(content).hexdigest()
         if digest != sha256:
-            raise DataError(
-                f"{path} is damaged or not the official file: SHA-256 of its content is "
-                f"{digest[:12]}..., expected {sha256[:12]}...; {_FIX}"
-            )
+            raise DataError(_wrong_file(path, digest, sha256, expected_file, known.get(digest)))
     return dims, content[header:]
 
 
-def _read_content(path: str) -> bytes:
-    """The bytes of a file, decompressed when it starts with gzip's magic bytes."""
+def _official_files() -> dict[str, tuple[str, str]]:
+    """SHA-256 -> (data set title, file name) for every file of every data set."""
+    return {digest: (info.title, name)
+            for info in DATASETS.values() for name, digest in info.sha256.items()}
+
+
+def _wrong_file(path: str, digest: str, expected_digest: str,
+                expected: tuple[str, str] | None, found: tuple[str, str] | None) -> str:
+    """The message for a file whose digest is not the one expected."""
+    if expected is not None and found is not None:
+        # A valid file of another data set (MNIST's where Fashion-MNIST's was looked
+        # for): nothing is damaged, and it must not be deleted.
+        return (f"{path} is {found[0]}'s {found[1]}, not {expected[0]}'s {expected[1]}: keep "
+                f"each data set in its own directory and point data_dir (--data-dir) or "
+                f"{ENV_VAR} at the {expected[0]} files")
+    return (f"{path} is damaged or not the official file: SHA-256 of its content is "
+            f"{digest[:12]}..., expected {expected_digest[:12]}...; {_FIX}")
+
+
+def _read_content(path: str, limit: int, allowed: str) -> bytes:
+    """The bytes of a file, decompressed when it starts with gzip's magic bytes.
+
+    Only as much is read as the IDX header promises, plus one byte to tell a file
+    that goes on; limit caps what the header may promise (allowed says it in words).
+    """
     try:
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError as err:
-        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
-    if raw[:2] != _GZIP_MAGIC:
-        if path.endswith(".gz") and raw[:2] != b"\x00\x00":
-            raise DataError(f"{path} is not a gzip file (it starts with {raw[:8]!r}); {_FIX}")
-        return raw
-    try:
-        return gzip.decompress(raw)
+        with _open_regular(path) as raw:
+            start = raw.read(8)
+            raw.seek(0)
+            if start[:2] != _GZIP_MAGIC:
+                if path.endswith(".gz") and start[:2] != b"\x00\x00":
+                    raise DataError(f"{path} is not a gzip file (it starts with {start!r}); "
+                                    f"{_FIX}")
+                size = os.fstat(raw.fileno()).st_size
+                if size > limit:
+                    raise DataError(f"{path} is {size} bytes, more than {allowed}; {_FIX}")
+                return _read_idx_bytes(raw, path, limit, allowed)
+            with gzip.GzipFile(fileobj=raw) as stream:
+                return _read_idx_bytes(stream, path, limit, allowed)
     except EOFError:
         raise DataError(f"{path} is truncated: its gzip stream ends early; {_FIX}") from None
-    except (OSError, zlib.error) as err:
+    except (gzip.BadGzipFile, zlib.error) as err:
         raise DataError(f"{path} is corrupt: {err}; {_FIX}") from None
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _open_regular(path: str) -> io.BufferedReader:
+    # O_NONBLOCK lets the open of a FIFO return at once instead of waiting for a
+    # writer; fstat then tells what was opened.
+    # (O_BINARY: Windows would otherwise translate line ends; it has no O_NONBLOCK.)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DataError(f"{path} is not a regular file; {_FIX}")
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _read_idx_bytes(stream: io.BufferedIOBase, path: str, limit: int, allowed: str) -> bytes:
+    head = _read_up_to(stream, 4)  # magic: 0, 0, type code, dimension count
+    if len(head) < 4 or head[:2] != b"\x00\x00":
+        return _read_up_to(stream, 60, head)  # enough for read_idx to say what it is
+    head = _read_up_to(stream, 4 * head[3], head)
+    if len(head) < 4 + 4 * head[3]:
+        return head
+    dims = struct.unpack(f">{head[3]}I", head[4:])
+    expected = len(head) + prod(dims)
+    if expected > limit:
+        shape = "x".join(map(str, dims))
+        raise DataError(f"{path} has a header ({shape}) that says {expected} bytes, more "
+                        f"than {allowed}; {_FIX}")
+    return _read_up_to(stream, expected - len(head) + 1, head)
+
+
+def _read_up_to(stream: io.BufferedIOBase, size: int, start: bytes = b"") -> bytes:
+    """start and then at most size bytes of stream, read a MiB at a time.
+
+    Memory grows with what the file really holds, never with what it claims.
+    """
+    content = bytearray(start)
+    while size > 0 and (chunk := stream.read(min(size, 1 << 20))):
+        content += chunk
+        size -= len(chunk)
+    return bytes(content)
 
 
 def download(
@@ -432,7 +525,9 @@ def download(
             fd, part = tempfile.mkstemp(prefix=f".{name}.gz.", suffix=".part", dir=directory)
             with os.fdopen(fd, "wb") as out:
                 _fetch(url, out, timeout, progress)
-            if hashlib.sha256(_read_content(part)).hexdigest() == sha256:
+            limit = SIZES.get(name, MAX_IDX_BYTES)
+            content = _read_content(part, limit, f"the {limit} bytes of the official {name}")
+            if hashlib.sha256(content).hexdigest() == sha256:
                 os.replace(part, target)
                 return target
             reasons.append(f"{host}: wrong content (SHA-256 mismatch)")

@@ -5,6 +5,8 @@ saved as NumPy's .npz (a zip holding one .npy file per array) or as JSON, and
 either package reads what the other wrote. This module holds what the two
 share: the checks that the four shapes fit together, the atomic write, and an
 .npz reader and writer in plain Python, so purenet needs no NumPy for them.
+load() opens regular files only and reads no more than the file's own header
+and MAX_BYTES allow, so a small crafted file cannot ask for gigabytes.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import contextlib
 import json
 import math
 import os
+import stat
 import struct
 import sys
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -66,8 +70,9 @@ def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str)
                          f"W2 is {W2}, b2 is {b2}")
 
 
-def check_extension(path: str) -> str:
+def check_extension(path: str | bytes) -> str:
     """Return a weights file's extension, ".npz" or ".json"; raise ValueError for any other."""
+    path = os.fsdecode(path)  # b"w.npz" ends in .npz too
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".npz", ".json"):
         raise WeightsFileError(f"weights file must end in .npz or .json, got {path!r}")
@@ -122,26 +127,119 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
         + flat.tobytes()
 
 
+# Reading is bounded: a small file must not make the reader allocate gigabytes.
+# Each size is compared with what the file is allowed to hold before anything of
+# that size is read. The largest network the command line trains (784-10000-10)
+# holds 63 MB of float64 numbers, a quarter of this limit.
+MAX_BYTES = 1 << 28  # 256 MiB: all members of an .npz together, or a whole .json file
+_MAX_NPY_HEADER = 10_000  # bytes; NumPy's own reader refuses longer .npy headers too
+_NPY_SIZES = {"d": 8, "f": 4}
+
+
+def load(path: str | bytes | os.PathLike, parse_npy: Callable[[bytes, str], Any] | None = None
+         ) -> dict[str, Any]:
+    """Return {key: array} stored at path, an .npz or .json weights file.
+
+    Only regular files are opened (a FIFO or a device named x.npz would block
+    or never end). An .npz goes through read_npz with parse_npy (nested lists
+    by default); a .json file gives what it holds. Any damage raises ValueError
+    naming the path; a file holding something other than a dict, TypeError.
+    """
+    name = os.fsdecode(path)  # a bytes path names the same file
+    ext = check_extension(name)
+    with _open_regular(name) as f:
+        try:
+            if ext == ".npz":
+                params = read_npz(f, parse_npy)
+            else:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_BYTES:
+                    raise ValueError(f"it is {size} bytes, more than the {MAX_BYTES} "
+                                     f"a weights file may hold")
+                params = json.loads(f.read())
+        except (ValueError, RecursionError) as e:  # json's errors are ValueErrors
+            raise WeightsFileError(f"{name} is not a valid {ext} weights file: {e}") from None
+    if not isinstance(params, dict):
+        raise TypeError(f"{name}: params must be a dict, got {type(params).__name__}")
+    return params
+
+
+def _open_regular(name: str) -> IO[bytes]:
+    # O_NONBLOCK lets the open of a FIFO return at once instead of waiting for
+    # a writer; fstat then tells what was opened, with no race against a rename.
+    # (O_BINARY: Windows would otherwise translate line ends; it has no O_NONBLOCK.)
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+        raise WeightsFileError(f"{name} is {kind}, not a regular file: weights are read from "
+                         f"an .npz or .json file")
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def read_npz(f: IO[bytes], parse: Callable[[bytes, str], Any] | None = None) -> dict[str, Any]:
     """Return {key: array} read from the .npz in binary file f; ValueError if damaged.
 
     Each member's bytes go through parse(data, key): by default this module's
     reader, giving nested lists; reference passes one that gives NumPy arrays.
+    Before a member is read, its declared size and its .npy header are checked
+    against each other and against MAX_BYTES; zipfile then stops at the
+    declared size, and the CRC catches a member that claimed less than it holds.
     """
     if parse is None:
         parse = _parse_npy
     if not zipfile.is_zipfile(f):  # np.load would also take a bare .npy or a pickle
         raise ValueError("not a zip archive")
     f.seek(0)
-    params = {}
-    with zipfile.ZipFile(f) as zf:
-        for name in zf.namelist():
-            key = name[:-4] if name.endswith(".npy") else name
-            params[key] = parse(zf.read(name), key)  # read() checks the CRC
-    return params
+    try:
+        with zipfile.ZipFile(f) as zf:
+            members = _check_members(zf.infolist())
+            return {key: parse(_read_member(zf, info, key), key)
+                    for key, info in members.items()}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+            struct.error, NotImplementedError, RuntimeError) as e:
+        # zipfile's own refusals of a damaged archive, whatever class it picked
+        raise ValueError(f"damaged zip archive: {e}") from None
 
 
-def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
+def _check_members(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    # All members are checked before any is read, so nothing is inflated in vain.
+    members: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        name = info.filename
+        key = name[:-4] if name.endswith(".npy") else name
+        if key in members:  # never "the last one wins": which one was meant?
+            raise ValueError(f"it holds {key!r} twice ({members[key].filename!r} and "
+                             f"{name!r}): each array must be stored once")
+        if info.flag_bits & 0x1:
+            raise ValueError(f"member {name!r} is encrypted: NumPy writes plain zip archives")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ValueError(f"member {name!r} uses compression method {info.compress_type}: "
+                             f"NumPy writes only stored (0) or deflated (8) members")
+        total += info.file_size
+        if total > MAX_BYTES:
+            raise ValueError(f"member {name!r} declares {info.file_size} bytes, past the "
+                             f"{MAX_BYTES} all arrays of a weights file may hold")
+        members[key] = info
+    return members
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> bytes:
+    # The header first: the shape it states must fill the member exactly.
+    with zf.open(info) as member:
+        head = member.read(min(info.file_size, 12 + _MAX_NPY_HEADER))
+        typecode, dims, start = _npy_header(head, key)
+        _check_body(key, dims, _NPY_SIZES[typecode], info.file_size - start)
+        return head + member.read(info.file_size - len(head))
+
+
+def _npy_header(data: bytes, key: str) -> tuple[str, tuple[int, ...], int]:
+    # Returns the array's typecode, its shape and where its numbers start.
     if data[:6] != _NPY_MAGIC:
         raise ValueError(f"{key!r} is not a .npy array (bad magic)")
     if len(data) < 12:  # magic, version and header length come first
@@ -153,9 +251,12 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
         (hlen,), start = struct.unpack("<I", data[8:12]), 12
     else:
         raise ValueError(f"{key!r} has unknown .npy version {major}")
+    if hlen > _MAX_NPY_HEADER:
+        raise ValueError(f"{key!r} has a .npy header of {hlen} bytes, "
+                         f"longer than the {_MAX_NPY_HEADER} NumPy reads")
     try:
         header = ast.literal_eval(data[start:start + hlen].decode("latin1"))
-    except (SyntaxError, ValueError, TypeError, RecursionError):
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
         header = None  # not a Python literal at all
     if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
         raise ValueError(f"{key!r} has a malformed .npy header")
@@ -167,11 +268,20 @@ def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
     if not (isinstance(dims, tuple) and len(dims) in (1, 2)
             and all(type(v) is int and v > 0 for v in dims)):
         raise ValueError(f"{key!r} has shape {dims}, expected a vector or a matrix")
-    flat: array.array[float] = array.array(_DESCR_TYPECODES[descr])
-    body = data[start + hlen:]
-    if len(body) != math.prod(dims) * flat.itemsize:
-        raise ValueError(f"{key!r} has {len(body)} data bytes, shape {dims} needs "
-                         f"{math.prod(dims) * flat.itemsize}")
+    return _DESCR_TYPECODES[descr], dims, start + hlen
+
+
+def _check_body(key: str, dims: tuple[int, ...], itemsize: int, size: int) -> None:
+    if size != math.prod(dims) * itemsize:
+        raise ValueError(f"{key!r} has {size} data bytes, shape {dims} needs "
+                         f"{math.prod(dims) * itemsize}")
+
+
+def _parse_npy(data: bytes, key: str) -> Vector | Matrix:
+    typecode, dims, start = _npy_header(data, key)
+    flat: array.array[float] = array.array(typecode)
+    body = data[start:]
+    _check_body(key, dims, flat.itemsize, len(body))
     flat.frombytes(body)
     if sys.byteorder == "big":
         flat.byteswap()
@@ -211,29 +321,15 @@ def save(path: FileName, params: dict[str, Any],
 def errors_name(path: FileName) -> Iterator[None]:
     """Within this block, a ValueError or TypeError gets "path: " in front of its message.
 
-    A WeightsFileError names the file already and goes through unchanged.
+    A WeightsFileError, or any message that starts with the path, names the file
+    already and goes through unchanged.
     """
+    name = os.fsdecode(path)
     try:
         yield
     except WeightsFileError:
         raise
     except (ValueError, TypeError) as e:
-        raise type(e)(f"{os.fsdecode(path)}: {e}") from None
-
-
-def load(path: FileName,
-         parse_npy: Callable[[bytes, str], Any] | None = None) -> dict[str, Any]:
-    """Return what the .npz or .json file at path holds, {key: value}, not yet checked as params.
-
-    .npz members go through read_npz(f, parse_npy). A file that cannot be read
-    as its extension says raises WeightsFileError (a ValueError) naming path.
-    """
-    path = os.fsdecode(path)
-    ext = check_extension(path)
-    with open(path, "rb") as f:
-        try:
-            params: dict[str, Any] = read_npz(f, parse_npy) if ext == ".npz" else json.load(f)
-        except (ValueError, zipfile.BadZipFile, EOFError, struct.error, OSError,
-                RecursionError) as e:
-            raise WeightsFileError(f"{path} is not a valid {ext} weights file: {e}") from None
-    return params
+        if str(e).startswith(name):
+            raise
+        raise type(e)(f"{name}: {e}") from None

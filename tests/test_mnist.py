@@ -104,6 +104,11 @@ def test_read_idx_gives_the_same_dims_and_bytes_raw_or_gzip(tmp_path: Path, tiny
     assert read_idx(raw / FILES["train_img"])[0] == (TRAIN, 28, 28)
 
 
+def test_read_idx_takes_a_bytes_path(tmp_path: Path, tiny) -> None:
+    path = write_files(tmp_path, tiny) / (FILES["test_label"] + ".gz")
+    assert read_idx(os.fsencode(path), ndim=1) == read_idx(path, ndim=1)
+
+
 def flip_last_byte(content: bytes) -> bytes:
     return content[:-1] + bytes([content[-1] ^ 0xFF])
 
@@ -146,6 +151,24 @@ def test_a_recompressed_copy_passes_verification(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(IMAGES, compresslevel=1, mtime=0))
     dims, data = read_idx(path, ndim=3, sha256=hashlib.sha256(IMAGES).hexdigest())
     assert dims == (2, 28, 28) and data == IMAGES[16:]
+
+
+def test_another_data_sets_valid_file_is_named_not_called_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny) -> None:
+    # "Tiny" (the fixture) and "Other" share file names, as MNIST and Fashion-MNIST
+    # do; Tiny's files in a directory handed to Other are not damaged: say whose they are.
+    other = {name: content[:-1] + bytes([content[-1] ^ 1]) for name, content in tiny.items()}
+    digests = {name: hashlib.sha256(content).hexdigest() for name, content in other.items()}
+    monkeypatch.setitem(pure.DATASETS, "other", dataclasses.replace(
+        pure.DATASETS["tiny"], title="Other", sha256=digests))
+    directory = write_files(tmp_path / "tiny", tiny)
+    with pytest.raises(DataError) as caught:
+        pure.load_mnist(data_dir=directory, dataset="other")
+    path = directory / (FILES["train_img"] + ".gz")
+    assert str(caught.value) == (
+        f"{path} is Tiny's train-images-idx3-ubyte, not Other's train-images-idx3-ubyte: keep "
+        f"each data set in its own directory and point data_dir (--data-dir) or PURENET_DATA "
+        f"at the Other files")
 
 
 # --- load_mnist, purenet against reference -------------------------------------------------
@@ -492,3 +515,16 @@ def test_real_mnist_through_purenet_data(monkeypatch: pytest.MonkeyPatch) -> Non
     _, (x_test, t_test) = ref.load_mnist(normalize=False, flatten=False, one_hot_label=True)
     assert x_test.shape == (10000, 1, 28, 28) and x_test.dtype == np.uint8
     assert t_test.sum(axis=0).tolist() == TEST_COUNTS
+
+
+def test_real_mnist_asked_for_as_fashion_mnist_is_named_mnist() -> None:
+    path = real_dir() / (FILES["test_label"] + ".gz")
+    if not path.is_file():
+        path = path.with_suffix("")
+    fashion = pure.DATASETS["fashion-mnist"].sha256[FILES["test_label"]]
+    with pytest.raises(DataError) as caught:
+        read_idx(path, ndim=1, sha256=fashion)
+    assert str(caught.value) == (
+        f"{path} is MNIST's t10k-labels-idx1-ubyte, not Fashion-MNIST's t10k-labels-idx1-ubyte: "
+        f"keep each data set in its own directory and point data_dir (--data-dir) or "
+        f"PURENET_DATA at the Fashion-MNIST files")

@@ -16,12 +16,14 @@ import struct
 import sys
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_bombs import BOMB, PEAK, deflate_zeros
 
 import purenet.mnist as pure
 import reference.mnist as ref
@@ -63,6 +65,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = body[:10] + bytes(len(body) - 10)
         elif kind == "slow":
             time.sleep(SLOW)
+        elif kind == "bomb":  # the right header and labels, then 3 GiB of zeros in 3 MB
+            body = deflate_zeros(BOMB, prefix=CONTENTS[filename.removesuffix(".gz")], wbits=31)
         self.send_response(200)
         self.send_header("Content-Length", str(len(body) * (2 if kind == "short" else 1)))
         self.end_headers()
@@ -143,6 +147,23 @@ def test_when_every_mirror_fails_nothing_is_left_behind(
         "no answer within 0.25 s",
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mirror_serving_a_bomb_is_refused_without_inflating_it(
+    tmp_path: Path, server: str
+) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match=r": wrong content \(SHA-256 mismatch\)$"):
+            download(NAME, tmp_path, DIGESTS[NAME], [f"{server}/bomb/"], progress=False)
+        path = download(NAME, tmp_path, DIGESTS[NAME], [f"{server}/bomb/", f"{server}/good/"],
+                        progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < PEAK  # the 3 MB served, and a bounded read of it
+    assert [p.name for p in tmp_path.iterdir()] == [NAME + ".gz"]
+    assert read_idx(path, ndim=1, sha256=DIGESTS[NAME])[1] == bytes([7, 2, 1, 0])
 
 
 def test_ctrl_c_removes_the_partial_file(
