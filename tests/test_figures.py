@@ -258,3 +258,19 @@ def test_saved_params_are_the_network_drawn(mnist, tmp_path):
     for key, value in network.params.items():
         assert np.array_equal(drawn.params[key], value)
     assert len(record["train_loss"]) == 2  # the record of the brief run, for training.png
+
+
+DOCS = os.path.join(os.path.dirname(__file__), os.pardir, "docs")
+
+
+@pytest.mark.parametrize("guide", ["chapter4.md", "chapter4.ko.md"])
+def test_each_guide_shows_every_figure_and_each_is_committed(guide):
+    import re
+
+    with open(os.path.join(DOCS, guide), encoding="utf-8") as f:
+        shown = re.findall(r"\]\(figures/([\w.]+\.png)\)", f.read())
+    assert sorted(shown) == sorted(f.name for f in F.FIGURES)  # each once, none missing
+    for name in shown:
+        assert png_size(os.path.join(DOCS, "figures", name)) == figure(name).pixels()
+    committed = sum(os.path.getsize(os.path.join(DOCS, "figures", n)) for n in shown)
+    assert committed < 2_000_000
