@@ -210,10 +210,9 @@ def network_and_record(data: tuple, params: str | None = None, iters: int = TRAI
     """
     from reference.two_layer_net import TwoLayerNet
 
+    saved = TwoLayerNet.load(params) if params is not None else None  # a bad file fails first
     network, record = train_briefly(data, iters)
-    if params is not None:
-        network = TwoLayerNet.load(params)
-    return network, record
+    return (network if saved is None else saved), record
 
 
 def hidden_units_data(network: Any) -> np.ndarray:
@@ -239,8 +238,11 @@ def misclassified_data(network: Any, x: np.ndarray, t: np.ndarray, count: int = 
 
 def pyplot() -> Any:
     """Return matplotlib.pyplot on the Agg backend (files only, never a window)."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("drawing the figures needs matplotlib: pip install -e '.[plot]'"
+                          ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -395,6 +397,8 @@ def _draw_path(ax: Any, points: np.ndarray, lr: float | None) -> None:
     reach = 1.15 * max(1.0, float(np.abs(points[0]).max()))
     _contours(ax, reach)
     ax.plot(points[:, 0], points[:, 1], "o-", color="tab:blue", markersize=3, linewidth=1)
+    for k, p in enumerate(points[1:4], start=1):  # the first steps numbered: a zigzag shows
+        ax.annotate(str(k), p, textcoords="offset points", xytext=(5, 5), fontsize=8)
     ax.plot(*points[0], "s", color="tab:green", markersize=9, label=f"start {_pt(points[0])}")
     ax.plot(*points[-1], "*", color="tab:red", markersize=13, label=f"end {_pt(points[-1])}")
     steps = len(points) - 1

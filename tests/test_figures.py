@@ -274,3 +274,12 @@ def test_each_guide_shows_every_figure_and_each_is_committed(guide):
         assert png_size(os.path.join(DOCS, "figures", name)) == figure(name).pixels()
     committed = sum(os.path.getsize(os.path.join(DOCS, "figures", n)) for n in shown)
     assert committed < 2_000_000
+
+
+@needs_mnist
+def test_a_bad_params_file_fails_before_any_training(mnist, tmp_path, monkeypatch):
+    bad = tmp_path / "w.npz"
+    bad.write_bytes(b"not a zip")
+    monkeypatch.setattr(F, "train_briefly", lambda *a, **k: pytest.fail("trained first"))
+    with pytest.raises(ValueError, match="w.npz"):
+        F.network_and_record(mnist, params=str(bad))
