@@ -1,0 +1,641 @@
+"""The figures of the chapter-4 guide (docs/chapter4.md), each drawn from data a test can check.
+
+Every figure is two functions: ``*_data`` computes what is drawn, with NumPy and
+the ``reference`` package and no matplotlib, and ``draw_*`` draws that data into
+a PNG. ``write_figures(directory)`` regenerates them all, seeded, in well under
+a minute: it trains a 784-50-10 network briefly (the CLI's run, seed 0) unless
+saved weights are given. matplotlib is imported only when something is drawn,
+and always on its Agg backend (files, never a window).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from reference import gradient, simple_net
+from reference.functions import cross_entropy_error, sum_squared_error
+
+DPI = 80  # with the sizes below: 480 to 800 pixels wide, 20 to 60 kB a figure
+LOG10 = math.log(10)  # the loss of a uniform guess over 10 classes: where every run starts
+# The training run behind the MNIST figures: the CLI's defaults (seed 0, lr 0.1,
+# batches of 100), cut to 5 epochs: about 0.92 test accuracy, a few seconds.
+TRAIN_ITERS = 3000
+HIDDEN = 50
+
+
+def function_2(x: Any) -> Any:
+    """Return x0^2 + x1^2 (the book's function_2), for a point (2,) or a grid (2, ...)."""
+    # Stays here until gradient.function_2 lands; then import that one instead.
+    return x[0] * x[0] + x[1] * x[1]
+
+
+def parabola(x: Any) -> Any:
+    """Return the book's example f(x) = 0.01 x^2 + 0.1 x (section 4.3.2)."""
+    return 0.01 * x * x + 0.1 * x
+
+
+# ---------------------------------------------------------------------------
+# the data behind each figure (no matplotlib here)
+
+
+def tangent_data() -> dict[str, Any]:
+    """f(x) = 0.01x^2 + 0.1x on [0, 20], and its tangent at 5 and at 10.
+
+    Each tangent is (x0, f(x0), slope) with slope = numerical_diff(f, x0): 0.2 and 0.3,
+    the exact derivative 0.02 x0 + 0.1 up to rounding.
+    """
+    x = np.linspace(0.0, 20.0, 201)
+    tangents = [(x0, parabola(x0), gradient.numerical_diff(parabola, x0)) for x0 in (5.0, 10.0)]
+    return {"x": x, "y": parabola(x), "tangents": tangents}
+
+
+BOOK_T = np.eye(10)[2]  # the answer is class 2
+BOOK_Y1 = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])  # 0.6 on class 2
+BOOK_Y2 = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])  # 0.6 on class 7
+
+
+def loss_functions_data() -> dict[str, Any]:
+    """-log y on (0, 1], and both losses of the book's two outputs for the answer 2 (4.2.1-2)."""
+    y = np.linspace(0.005, 1.0, 200)
+    examples = [(name, yk, sum_squared_error(yk, BOOK_T), cross_entropy_error(yk, BOOK_T))
+                for name, yk in (("y1: 0.6 on class 2 (right)", BOOK_Y1),
+                                 ("y2: 0.6 on class 7 (wrong)", BOOK_Y2))]
+    return {"y": y, "minus_log_y": -np.log(y), "examples": examples}
+
+
+def loss_vs_accuracy_data(network: Any, x: np.ndarray, t: np.ndarray) -> dict[str, Any]:
+    """Loss and accuracy of network on (x, t) as one weight of W2 is swept from -3 to +3.
+
+    The weight is the one the loss is most sensitive to on this batch (largest |dL/dw|).
+    """
+    grads = network.gradient(x, t)
+    i, j = np.unravel_index(np.argmax(np.abs(grads["W2"])), grads["W2"].shape)
+    deltas = np.linspace(-3.0, 3.0, 241)
+    rows = simple_net.loss_and_accuracy_along(network, x, t, "W2", int(i), int(j),
+                                              deltas.tolist())
+    table = np.array(rows)
+    return {"key": "W2", "index": (int(i), int(j)), "w": float(network.params["W2"][i, j]),
+            "delta": table[:, 0], "loss": table[:, 1], "accuracy": table[:, 2], "n": len(x)}
+
+
+def minibatch_data(network: Any, x: np.ndarray, t: np.ndarray, batches: int = 300,
+                   batch_size: int = 100, seed: int = 0) -> dict[str, Any]:
+    """The loss of `batches` random mini-batches of 100, and the loss of all of x at once."""
+    rng = np.random.default_rng(seed)
+    losses = np.array([network.loss(x[idx], t[idx])
+                       for idx in (rng.choice(len(x), batch_size) for _ in range(batches))])
+    return {"batch_losses": losses, "full_loss": network.loss(x, t), "n": len(x),
+            "batch_size": batch_size}
+
+
+def function_2_data() -> dict[str, Any]:
+    """x0^2 + x1^2 on a grid over [-3, 3]^2 (the book's figure 4-8)."""
+    g = np.linspace(-3.0, 3.0, 61)
+    x0, x1 = np.meshgrid(g, g)
+    return {"x0": x0, "x1": x1, "f": function_2(np.array([x0, x1]))}
+
+
+def gradient_field_data() -> dict[str, Any]:
+    """numerical_gradient of x0^2 + x1^2 at the points of a grid over [-2, 2]^2 (figure 4-9).
+
+    Returns the points (P, 2) and the arrows -grad f (P, 2): downhill, (-2 x0, -2 x1).
+    """
+    g = np.linspace(-2.0, 2.0, 9)
+    points = np.array([(a, b) for a in g for b in g])
+    arrows = -np.array([gradient.numerical_gradient(function_2, p.copy()) for p in points])
+    return {"points": points, "arrows": arrows}
+
+
+def descent_data(lr: float, steps: int = 100, start: tuple[float, float] = (-3.0, 4.0),
+                 ) -> dict[str, Any]:
+    """gradient_descent on x0^2 + x1^2 from start: the path (steps + 1, 2) and where it stalls.
+
+    ``frozen_at`` is the first step after which the point never moved again (None if it
+    moved at every step): far out, x + h rounds back to x and the numerical gradient is 0.
+    """
+    _, path_list = gradient.gradient_descent(function_2, np.array(start), lr=lr, step_num=steps)
+    path = np.array(path_list)
+    moved = np.any(path[1:] != path[:-1], axis=1)
+    frozen_at = None
+    if not moved[-1]:
+        frozen_at = int(np.flatnonzero(moved)[-1]) + 1 if moved.any() else 0
+    return {"lr": lr, "steps": steps, "path": path, "frozen_at": frozen_at}
+
+
+LEARNING_RATES = (10.0, 1e-10, 0.1)  # too large, too small, about right (the book's 4.4.1)
+
+
+def learning_rates_data() -> list[dict[str, Any]]:
+    """descent_data for each of LEARNING_RATES, 100 steps from (-3, 4)."""
+    return [descent_data(lr) for lr in LEARNING_RATES]
+
+
+def weight_gradient_data() -> dict[str, Any]:
+    """The book's simpleNet: W, dL/dW, and L(w12 + h) - L(w12) against dL/dw12 * h."""
+    net = simple_net.SimpleNet(simple_net.BOOK_W)
+    x, t = simple_net.BOOK_X, simple_net.BOOK_T
+    hs = np.linspace(-2.0, 2.0, 81)
+    nudges = [simple_net.nudge(net, x, t, 0, 1, float(h)) for h in hs]
+    return {"W": net.W.copy(), "dW": net.numerical_gradient(x, t), "h": hs,
+            "actual": np.array([n.actual for n in nudges]),
+            "predicted": np.array([n.predicted for n in nudges]), "slope": nudges[0].slope}
+
+
+def sgd_steps_data(x: np.ndarray, t: np.ndarray, steps: int = 40, seed: int = 0,
+                   lr: float = 0.1) -> dict[str, Any]:
+    """The first SGD steps of a fresh 784-50-10 net: each batch's loss before and after its update.
+
+    The four steps, one line each below: draw a batch, compute its gradient,
+    update, repeat. ``before`` and ``after`` are measured on the same batch.
+    """
+    from reference.optimizer import SGD
+
+    network = fresh_network(seed)
+    optimizer = SGD(lr)
+    rng = np.random.default_rng(seed)
+    before, after = [], []
+    for _ in range(steps):  # 4) repeat
+        idx = rng.choice(len(x), 100)  # 1) a mini-batch of 100
+        loss, grads = network.loss_and_gradient(x[idx], t[idx])  # 2) its gradient
+        optimizer.update(network.params, grads)  # 3) W <- W - lr * dL/dW
+        before.append(loss)
+        after.append(network.loss(x[idx], t[idx]))  # the same batch, after its update
+    return {"before": np.array(before), "after": np.array(after), "lr": lr}
+
+
+def fresh_network(seed: int = 0, hidden: int = HIDDEN) -> Any:
+    """The CLI's start weights for seed: drawn by purenet from random.Random(seed), in NumPy."""
+    from purenet.two_layer_net import TwoLayerNet as PureNet
+    from reference.two_layer_net import TwoLayerNet
+
+    return TwoLayerNet.from_params(PureNet(784, hidden, 10, rng=random.Random(seed)).get_params())
+
+
+def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple[Any, dict]:
+    """Train the CLI's network (seed 0, lr 0.1, batches of 100) for iters; return it and its record.
+
+    The record has the keys the CLI's --history file has, so plot_history reads either.
+    """
+    from purenet.train import Hyperparameters, take_array, train
+    from purenet.two_layer_net import TwoLayerNet as PureNet
+    from reference.optimizer import SGD
+    from reference.two_layer_net import TwoLayerNet
+
+    rng = random.Random(seed)  # the start weights, then every batch: the CLI's run
+    network = TwoLayerNet.from_params(PureNet(784, HIDDEN, 10, rng=rng).get_params())
+    hp = Hyperparameters(iters=iters, batch_size=100, lr=0.1)
+    history = train(network, SGD(hp.lr), data, hp, rng, take=take_array)
+    (x_train, _), (x_test, _) = data
+    record = {"impl": "numpy", "seed": seed,
+              "hyperparameters": {"iters": iters, "batch_size": hp.batch_size, "lr": hp.lr,
+                                  "hidden_size": HIDDEN, "train_size": len(x_train),
+                                  "test_size": len(x_test)},
+              **history.to_dict()}
+    return network, record
+
+
+def network_and_record(data: tuple, params: str | None = None, iters: int = TRAIN_ITERS,
+                       ) -> tuple[Any, dict]:
+    """Return the network the MNIST figures show and the record training.png draws.
+
+    The record is always a brief run's; the network is that run's, or the one saved
+    in params (a .npz or .json weights file) when given.
+    """
+    from reference.two_layer_net import TwoLayerNet
+
+    saved = TwoLayerNet.load(params) if params is not None else None  # a bad file fails first
+    network, record = train_briefly(data, iters)
+    return (network if saved is None else saved), record
+
+
+def hidden_units_data(network: Any) -> np.ndarray:
+    """W1's columns as images: (784, H) -> (H, 28, 28), what each hidden unit weighs a pixel by."""
+    return network.params["W1"].T.reshape(-1, 28, 28)
+
+
+def misclassified_data(network: Any, x: np.ndarray, t: np.ndarray, count: int = 12,
+                       ) -> dict[str, Any]:
+    """The first `count` images of x the network gets wrong: indices, labels, guesses, p(guess)."""
+    y = network.predict(x)  # (N, 10)
+    guess = y.argmax(axis=1)
+    wrong = np.flatnonzero(guess != t)
+    picked = wrong[:count]
+    return {"index": picked, "images": x[picked].reshape(-1, 28, 28), "label": t[picked],
+            "guess": guess[picked], "p_guess": y[picked, guess[picked]],
+            "error_rate": len(wrong) / len(x)}
+
+
+# ---------------------------------------------------------------------------
+# drawing
+
+
+def pyplot() -> Any:
+    """Return matplotlib.pyplot on the Agg backend (files only, never a window)."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("drawing the figures needs matplotlib: pip install -e '.[plot]'"
+                          ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig: Any, path: str) -> None:
+    # No "Software" stamp: the same data gives the same bytes on any matplotlib.
+    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    pyplot().close(fig)
+
+
+def draw_numerical_diff(data: dict[str, Any], path: str) -> None:
+    """f(x) and its tangent lines, each labelled with the slope numerical_diff gave."""
+    fig, ax = pyplot().subplots(figsize=(6, 4.5))
+    ax.plot(data["x"], data["y"], color="black", label="f(x) = 0.01x² + 0.1x")
+    for (x0, y0, slope), color in zip(data["tangents"], ("tab:blue", "tab:orange")):
+        ax.plot(data["x"], y0 + slope * (data["x"] - x0), "--", color=color,
+                label=f"tangent at x = {x0:g}: slope {slope:.4f}")
+        ax.plot([x0], [y0], "o", color=color)
+    ax.set(xlabel="x", ylabel="f(x)", ylim=(-1, 6),
+           title="Numerical differentiation: slope = (f(x+h) − f(x−h)) / 2h")
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_loss_functions(data: dict[str, Any], path: str) -> None:
+    """-log y beside the SSE and CEE of the book's two examples."""
+    fig, (left, right) = pyplot().subplots(1, 2, figsize=(9, 4))
+    left.plot(data["y"], data["minus_log_y"], color="black")
+    for (_, yk, _, cee), color in zip(data["examples"], ("tab:green", "tab:red")):
+        left.plot([yk[2]], [cee], "o", color=color)
+        left.annotate(f"y = {yk[2]:g}: −log y = {cee:.2f}", (yk[2], cee),
+                      textcoords="offset points", xytext=(10, 5), color=color)
+    left.set(xlabel="y, the probability given to the right answer", ylabel="−log y",
+             title="Cross-entropy: −log y", ylim=(0, 5.5))
+    left.grid(alpha=0.3)
+    names = ["y1: 0.6 on the answer", "y2: 0.6 elsewhere"]
+    width = 0.38
+    for k, (label, color) in enumerate((("sum of squares (SSE)", "tab:gray"),
+                                        ("cross-entropy (CEE)", "tab:blue"))):
+        values = [ex[2 + k] for ex in data["examples"]]
+        bars = right.bar(np.arange(2) + (k - 0.5) * width, values, width, label=label,
+                         color=color)
+        right.bar_label(bars, fmt="%.4f")
+    right.set_xticks(np.arange(2), names)
+    right.set(ylabel="loss", ylim=(0, 2.8), title="The answer is 2: both losses prefer y1")
+    right.legend(loc="upper left")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_loss_vs_accuracy(data: dict[str, Any], path: str) -> None:
+    """The loss (smooth) and the accuracy (flat, then a jump) along one weight."""
+    fig, (left, right) = pyplot().subplots(1, 2, figsize=(9, 3.8))
+    i, j = data["index"]
+    w = data["w"] + data["delta"]
+    left.plot(w, data["loss"], color="tab:blue")
+    left.set(xlabel=f"W2[{i}, {j}]", ylabel="loss", title="Loss: moves with every nudge")
+    right.plot(w, data["accuracy"], color="tab:red", drawstyle="steps-mid")
+    right.set(xlabel=f"W2[{i}, {j}]", ylabel="accuracy",
+              title=f"Accuracy: flat, then jumps of 1/{data['n']}")
+    for ax in (left, right):
+        ax.axvline(data["w"], color="0.5", linestyle=":", label="the trained value")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best")
+    fig.suptitle(f"One weight of a trained net swept, {data['n']} test images")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_minibatch(data: dict[str, Any], path: str) -> None:
+    """The spread of mini-batch losses around the loss of the whole training set."""
+    fig, ax = pyplot().subplots(figsize=(6, 4))
+    ax.hist(data["batch_losses"], bins=30, color="tab:blue", alpha=0.7,
+            label=f"{len(data['batch_losses'])} random batches of {data['batch_size']}")
+    ax.axvline(data["full_loss"], color="black", linewidth=2,
+               label=f"all {data['n']:,} images: {data['full_loss']:.3f}")
+    ax.set(xlabel="loss", ylabel="number of batches",
+           title="A mini-batch's loss estimates the loss of all the data")
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_mnist_digits(x: np.ndarray, t: np.ndarray, path: str, count: int = 24) -> None:
+    """The first `count` images of x, each titled with its label."""
+    fig, axes = pyplot().subplots(3, count // 3, figsize=(8, 3.6))
+    for ax, image, label in zip(axes.flat, x[:count], t[:count]):
+        ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"{label}", fontsize=10)
+        ax.axis("off")
+    fig.suptitle("MNIST: 28 x 28 grey images (784 numbers in [0, 1]) and their labels")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_function_2(data: dict[str, Any], path: str) -> None:
+    """x0^2 + x1^2 as a surface and as contour lines."""
+    plt = pyplot()
+    fig = plt.figure(figsize=(9, 4))
+    surface = fig.add_subplot(1, 2, 1, projection="3d")
+    surface.plot_surface(data["x0"], data["x1"], data["f"], cmap="viridis", linewidth=0)
+    surface.set(xlabel="x0", ylabel="x1", zlabel="f", title="f(x0, x1) = x0² + x1²")
+    flat = fig.add_subplot(1, 2, 2)
+    lines = flat.contour(data["x0"], data["x1"], data["f"], levels=[1, 2, 4, 8, 12, 16],
+                         cmap="viridis")
+    flat.clabel(lines, fontsize=8)
+    flat.plot([0], [0], "k+", markersize=12)
+    flat.set(xlabel="x0", ylabel="x1", aspect="equal", title="Contours: f is 1, 2, 4, ... 16")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def _contours(ax: Any, reach: float) -> None:
+    g = np.linspace(-reach, reach, 101)
+    x0, x1 = np.meshgrid(g, g)
+    ax.contour(x0, x1, function_2(np.array([x0, x1])), levels=[0.25, 1, 4, 9, 16, 25],
+               colors="0.75", linewidths=0.8)
+    ax.plot([0], [0], "k+", markersize=12)
+    ax.set(xlabel="x0", ylabel="x1", aspect="equal", xlim=(-reach, reach), ylim=(-reach, reach))
+
+
+def draw_gradient_field(data: dict[str, Any], path: str) -> None:
+    """-grad f as arrows over the contours: every arrow points downhill, to (0, 0)."""
+    fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
+    _contours(ax, 2.3)
+    p, a = data["points"], data["arrows"]
+    ax.quiver(p[:, 0], p[:, 1], a[:, 0], a[:, 1], angles="xy", color="tab:blue")
+    ax.set_title("−gradient of x0² + x1²: downhill, longer where steeper")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def plot_descent(path: Any, file: str, lr: float | None = None) -> None:
+    """Draw a descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
+
+    path is the list of points gradient_descent returned; the window is fixed to
+    the start's neighbourhood, so a path that runs away leaves it instead of
+    stretching the axes to 1e13.
+    """
+    points = np.asarray(path, dtype=float)
+    fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
+    _draw_path(ax, points, lr)
+    fig.tight_layout()
+    _save(fig, file)
+
+
+def _draw_path(ax: Any, points: np.ndarray, lr: float | None) -> None:
+    reach = 1.15 * max(1.0, float(np.abs(points[0]).max()))
+    _contours(ax, reach)
+    ax.plot(points[:, 0], points[:, 1], "o-", color="tab:blue", markersize=3, linewidth=1)
+    for k, p in enumerate(points[1:4], start=1):  # the first steps numbered: a zigzag shows
+        ax.annotate(str(k), p, textcoords="offset points", xytext=(5, 5), fontsize=8)
+    ax.plot(*points[0], "s", color="tab:green", markersize=9, label=f"start {_pt(points[0])}")
+    ax.plot(*points[-1], "*", color="tab:red", markersize=13, label=f"end {_pt(points[-1])}")
+    steps = len(points) - 1
+    eta = f"η = {lr:g}, " if lr is not None else ""
+    ax.set_title(f"Gradient descent, {eta}{steps} steps")
+    ax.legend(loc="lower left", fontsize=8)
+
+
+def _pt(p: np.ndarray) -> str:
+    return f"({p[0]:.3g}, {p[1]:.3g})"
+
+
+def draw_learning_rates(runs: list[dict[str, Any]], path: str) -> None:
+    """The learning rates side by side in one fixed window, and |x| per step on a log scale."""
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 4, figsize=(14, 4),
+                             gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
+    verdict = {10.0: "too large", 1e-10: "too small", 0.1: "about right"}
+    for ax, run in zip(axes, runs):
+        p = run["path"]
+        _contours(ax, 5.0)
+        end = p[-1]
+        inside = bool(np.all(np.abs(end) <= 5.0))
+        # a path that runs away is drawn up to its first step outside: the lines
+        # between far-off points would cross the window and mean nothing
+        shown = p if inside else p[:2]
+        ax.plot(shown[:, 0], shown[:, 1], "o-", color="tab:blue", markersize=3, linewidth=1)
+        ax.plot(*p[0], "s", color="tab:green", markersize=9)
+        ax.set_title(f"η = {run['lr']:g} ({verdict.get(run['lr'], '')}), {run['steps']} steps")
+        if inside:
+            ax.plot(*end, "*", color="tab:red", markersize=13)
+        note = f"ends at {_pt(end)}"
+        if not inside:
+            note = f"leaves the window at step 1,\n{note}"
+        if run["frozen_at"] is not None and run["lr"] >= 1:
+            note += f",\nfrozen from step {run['frozen_at']}"
+        ax.text(0.03, 0.03, note, transform=ax.transAxes, fontsize=8, va="bottom",
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+    dist = axes[3]
+    for run in runs:
+        d = np.hypot(run["path"][:, 0], run["path"][:, 1])
+        dist.semilogy(range(len(d)), d, label=f"η = {run['lr']:g}")
+    dist.set(xlabel="step", ylabel="distance from the minimum (0, 0)",
+             title="|x| per step (log scale)")
+    dist.grid(alpha=0.3)
+    dist.legend(loc="center right")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_weight_gradient(data: dict[str, Any], path: str) -> None:
+    """simpleNet's W and dL/dW as annotated tables, and the 0.14h reading of dL/dw12."""
+    fig, axes = pyplot().subplots(1, 3, figsize=(12, 3.6),
+                                  gridspec_kw={"width_ratios": [1, 1, 1.3]})
+    for ax, name, m in ((axes[0], "W", data["W"]), (axes[1], "dL/dW", data["dW"])):
+        limit = 2 * float(np.abs(m).max())  # pale colours: the numbers stay readable
+        ax.imshow(m, cmap="coolwarm", vmin=-limit, vmax=limit)
+        for (r, c), v in np.ndenumerate(m):
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=11)
+        ax.set_xticks(range(3), [f"col {c + 1}" for c in range(3)])
+        ax.set_yticks(range(2), [f"row {r + 1}" for r in range(2)])
+        ax.set_title(f"{name} (2 x 3)")
+    right = axes[2]
+    right.plot(data["h"], data["actual"], color="black", label="L(w12 + h) − L(w12)")
+    right.plot(data["h"], data["predicted"], "--", color="tab:blue",
+               label=f"{data['slope']:.2f} · h  (dL/dw12 = {data['slope']:.2f})")
+    right.set(xlabel="h, the change of w12", ylabel="change of the loss",
+              title="Raise w12 by h: L rises by about 0.14h")
+    right.grid(alpha=0.3)
+    right.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_sgd_steps(data: dict[str, Any], path: str) -> None:
+    """Each step's batch loss before and after its own update."""
+    fig, ax = pyplot().subplots(figsize=(7, 4))
+    k = np.arange(len(data["before"]))
+    ax.vlines(k, data["after"], data["before"], color="0.7")
+    ax.plot(k, data["before"], "o", color="tab:red", markersize=4,
+            label="batch loss before the update (steps 1-2)")
+    ax.plot(k, data["after"], "v", color="tab:green", markersize=4,
+            label="same batch after the update (step 3)")
+    ax.axhline(LOG10, color="0.5", linestyle=":", label="log 10 = 2.30 (a uniform guess)")
+    ax.set(xlabel="iteration (step 4: repeat with a new batch)", ylabel="loss",
+           title=f"SGD's first {len(k)} steps, η = {data['lr']:g}, batches of 100")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def plot_history(record: dict[str, Any], path: str) -> None:
+    """The loss per iteration (log 10 marked) and the accuracies per epoch (both lines visible)."""
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    loss = record["train_loss"]
+    ipe = record["iter_per_epoch"]
+    left.plot(range(len(loss)), loss, linewidth=0.5, color="tab:blue", label="batch loss")
+    left.axhline(LOG10, color="tab:red", linestyle=":",
+                 label="log 10 = 2.30: a uniform guess, the start")
+    left.set(xlabel="iteration", ylabel="loss (cross-entropy)", title="Loss of each mini-batch",
+             ylim=(0, max(2.6, max(loss, default=0) * 1.05)))
+    left.legend(loc="upper right", fontsize=8)
+    epochs = [e["iteration"] / ipe for e in record["epochs"]]
+    # train first, thick and pale; test on top, thin and dashed: both stay visible where equal
+    right.plot(epochs, [e["train_acc"] for e in record["epochs"]], "o-", color="tab:blue",
+               linewidth=5, alpha=0.4, markersize=8, label="train")
+    right.plot(epochs, [e["test_acc"] for e in record["epochs"]], "s--", color="tab:orange",
+               linewidth=1.5, markersize=4, label="test")
+    final = record.get("final") or {}
+    if final.get("test_acc") is not None and final.get("iteration") is not None and not (
+            record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
+        right.plot([(final["iteration"] + 1) / ipe], [final["test_acc"]], "s",
+                   color="tab:orange", fillstyle="none", label="test, final weights")
+    last = max(epochs + [len(loss) / ipe])
+    right.set_xticks(range(0, math.floor(last) + 1, max(1, math.ceil(last / 10))))
+    right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="Accuracy once per epoch")
+    right.grid(alpha=0.3)
+    right.legend(loc="lower right")
+    hp = record["hyperparameters"]
+    test = final.get("test_acc")
+    fig.suptitle(f"Training: {hp['train_size']} images, batches of {hp['batch_size']}, "
+                 f"η = {hp['lr']:g}, {hp['hidden_size']} hidden units; final test accuracy "
+                 f"{test if test is not None else math.nan:.4f}")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_hidden_units(images: np.ndarray, path: str) -> None:
+    """Each hidden unit's 784 input weights as a 28 x 28 image (red +, blue -)."""
+    rows = 5
+    cols = math.ceil(len(images) / rows)
+    fig, axes = pyplot().subplots(rows, cols, figsize=(cols * 0.8, rows * 0.8 + 0.6))
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image in zip(axes.flat, images):
+        limit = float(np.abs(image).max())
+        ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
+    fig.suptitle(f"W1's {len(images)} columns as 28 x 28 images (red: +, blue: −)")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_misclassified(data: dict[str, Any], path: str) -> None:
+    """The digits the trained net gets wrong, each titled 'label -> guess (p)'."""
+    count = len(data["images"])
+    cols = 6
+    fig, axes = pyplot().subplots(math.ceil(count / cols), cols, figsize=(8, 3.4))
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image, label, guess, p in zip(axes.flat, data["images"], data["label"],
+                                          data["guess"], data["p_guess"]):
+        ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"{label} → {guess} ({p:.2f})", fontsize=9)
+    fig.suptitle(f"Test digits the net gets wrong: label → its guess (probability); "
+                 f"{data['error_rate']:.1%} of the test set")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+# ---------------------------------------------------------------------------
+# all of them
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One PNG of the guide: its file name, its size in inches, and what it teaches."""
+
+    name: str
+    size: tuple[float, float]
+    teaches: str
+    needs_mnist: bool = False
+
+    def pixels(self) -> tuple[int, int]:
+        """The PNG's (width, height) in pixels."""
+        return round(self.size[0] * DPI), round(self.size[1] * DPI)
+
+
+FIGURES = (
+    Figure("loss_functions.png", (9, 4), "-log y, and SSE against CEE on the book's examples"),
+    Figure("loss_vs_accuracy.png", (9, 3.8), "a weight nudged: the loss moves, accuracy stays",
+           True),
+    Figure("mnist_digits.png", (8, 3.6), "what MNIST images and labels look like", True),
+    Figure("minibatch.png", (6, 4), "a batch of 100 estimates the loss of 60,000", True),
+    Figure("numerical_diff.png", (6, 4.5), "tangent lines whose slopes numerical_diff gives"),
+    Figure("function_2.png", (9, 4), "the bowl x0² + x1² as a surface and as contours"),
+    Figure("gradient_field.png", (5.5, 5.5), "-grad f points downhill, to the minimum"),
+    Figure("descent.png", (5.5, 5.5), "gradient descent with η = 0.1 from (-3, 4)"),
+    Figure("learning_rates.png", (14, 4), "η too large (10), too small (1e-10), right (0.1)"),
+    Figure("weight_gradient.png", (12, 3.6), "simpleNet's dL/dW; raising w12 by h adds 0.14h"),
+    Figure("sgd_steps.png", (7, 4), "each SGD step lowers its own batch's loss", True),
+    Figure("training.png", (10, 4), "the record of training: loss and accuracies", True),
+    Figure("hidden_units.png", (8, 4.6), "what the 50 hidden units weigh, after training", True),
+    Figure("misclassified.png", (8, 3.4), "test digits the trained net gets wrong", True),
+)
+
+
+def write_figures(directory: str, params: str | None = None, data_dir: str | None = None,
+                  iters: int = TRAIN_ITERS) -> list[str]:
+    """Draw every figure of FIGURES into directory (created if missing); return the paths written.
+
+    MNIST is loaded from data_dir (or where load_mnist looks). The trained network
+    is the one saved in params (a .npz or .json of a 784-H-10 net) when given;
+    otherwise the network of a brief run of ``iters`` iterations, whose record
+    training.png draws either way. NumPy's BLAS is fastest here on one thread
+    (``OPENBLAS_NUM_THREADS=1``, as the CLI sets it): the products are small.
+    """
+    from reference.mnist import load_mnist
+
+    os.makedirs(directory, exist_ok=True)
+
+    def out(name: str) -> str:
+        return os.path.join(directory, name)
+
+    data = load_mnist(normalize=True, data_dir=data_dir)
+    (x_train, t_train), (x_test, t_test) = data
+    trained, record = network_and_record(data, params, iters)
+    draws: dict[str, Callable[[str], None]] = {
+        "loss_functions.png": lambda p: draw_loss_functions(loss_functions_data(), p),
+        "loss_vs_accuracy.png": lambda p: draw_loss_vs_accuracy(
+            loss_vs_accuracy_data(trained, x_test[:100], t_test[:100]), p),
+        "mnist_digits.png": lambda p: draw_mnist_digits(x_train, t_train, p),
+        "minibatch.png": lambda p: draw_minibatch(minibatch_data(trained, x_train, t_train), p),
+        "numerical_diff.png": lambda p: draw_numerical_diff(tangent_data(), p),
+        "function_2.png": lambda p: draw_function_2(function_2_data(), p),
+        "gradient_field.png": lambda p: draw_gradient_field(gradient_field_data(), p),
+        "descent.png": lambda p: plot_descent(descent_data(0.1)["path"], p, lr=0.1),
+        "learning_rates.png": lambda p: draw_learning_rates(learning_rates_data(), p),
+        "weight_gradient.png": lambda p: draw_weight_gradient(weight_gradient_data(), p),
+        "sgd_steps.png": lambda p: draw_sgd_steps(sgd_steps_data(x_train, t_train), p),
+        "training.png": lambda p: plot_history(record, p),
+        "hidden_units.png": lambda p: draw_hidden_units(hidden_units_data(trained), p),
+        "misclassified.png": lambda p: draw_misclassified(
+            misclassified_data(trained, x_test, t_test), p),
+    }
+    written = []
+    for figure in FIGURES:
+        draws[figure.name](out(figure.name))
+        written.append(out(figure.name))
+    return written

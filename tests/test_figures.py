@@ -1,0 +1,285 @@
+"""Tests of purenet_cli/figures.py: every figure is written, and the data behind it is right.
+
+What can be checked without eyes is checked: each file is a PNG of the size
+FIGURES gives it, the same data draws the same bytes, and each figure's data
+holds what its title claims (the tangent's slope is numerical_diff's value, the
+eta = 10 path is the frozen one the README quotes, the digits shown as wrong
+really are). The MNIST figures need the real files: set PURENET_DATA.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import struct
+
+import numpy as np
+import pytest
+
+from purenet_cli import figures as F
+from reference import gradient
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def data_dir() -> str | None:
+    value = os.environ.get("PURENET_DATA")
+    if value and os.path.isfile(os.path.join(value, "t10k-labels-idx1-ubyte.gz")):
+        return value
+    return None
+
+
+needs_mnist = pytest.mark.skipif(
+    data_dir() is None, reason="real MNIST needed: set PURENET_DATA to a directory holding the "
+    "four MNIST files")
+
+
+def png_size(path: str) -> tuple[int, int]:
+    """The (width, height) in a PNG's IHDR chunk; fails unless the file starts as a PNG does."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    assert head[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def figure(name: str) -> F.Figure:
+    return next(f for f in F.FIGURES if f.name == name)
+
+
+# --- the data, no matplotlib needed -----------------------------------------------------
+
+
+def test_each_tangent_has_numerical_diffs_slope_and_touches_f():
+    data = F.tangent_data()
+    assert [x0 for x0, _, _ in data["tangents"]] == [5.0, 10.0]
+    for x0, y0, slope in data["tangents"]:
+        assert slope == gradient.numerical_diff(F.parabola, x0)  # the very value drawn
+        assert slope == pytest.approx(0.02 * x0 + 0.1, abs=1e-9)  # the exact derivative
+        assert y0 == F.parabola(x0)
+        for d in (-1.0, 1.0):  # f lies above its tangent by 0.01 d^2: tangent, not secant
+            gap = F.parabola(x0 + d) - (y0 + slope * d)
+            assert gap == pytest.approx(0.01 * d * d, abs=1e-9)
+
+
+def test_loss_functions_hold_the_books_numbers():
+    data = F.loss_functions_data()
+    (_, y1, sse1, cee1), (_, y2, sse2, cee2) = data["examples"]
+    assert (sse1, sse2) == (pytest.approx(0.0975), pytest.approx(0.5975))
+    assert (cee1, cee2) == (pytest.approx(0.510825, abs=1e-6), pytest.approx(2.302584, abs=1e-6))
+    assert np.allclose(data["minus_log_y"], -np.log(data["y"]))
+    assert data["y"].min() > 0 and data["y"].max() == 1.0
+
+
+def test_the_gradient_field_is_minus_2x():
+    data = F.gradient_field_data()
+    assert data["points"].shape == data["arrows"].shape == (81, 2)
+    assert np.abs(data["arrows"] - (-2 * data["points"])).max() < 1e-6
+
+
+def test_function_2_surface():
+    data = F.function_2_data()
+    assert np.allclose(data["f"], data["x0"] ** 2 + data["x1"] ** 2)
+    assert data["f"].min() == 0.0
+
+
+def test_descent_with_eta_0_1_meets_its_closed_form():
+    data = F.descent_data(0.1)
+    assert data["path"].shape == (101, 2)
+    assert data["path"][0].tolist() == [-3.0, 4.0]
+    exact = 0.8 ** 100 * np.array([-3.0, 4.0])  # x_k = (1 - 2 eta)^k x_0
+    assert np.abs(data["path"][-1] - exact).max() < 1e-12
+    assert data["frozen_at"] is None
+
+
+def test_eta_10_is_the_frozen_path_the_readme_quotes():
+    runs = {run["lr"]: run for run in F.learning_rates_data()}
+    assert list(runs) == [10.0, 1e-10, 0.1]
+    big = runs[10.0]
+    end = big["path"][-1]
+    assert end.tolist() == [pytest.approx(-2.58983747e13), pytest.approx(-1.29524862e12)]
+    k = big["frozen_at"]
+    assert k is not None and 0 < k < 100
+    assert (big["path"][k:] == end).all() and (big["path"][k - 1] != end).any()
+    # why it froze: x + h rounds back to x, so the numerical gradient is exactly 0 there
+    assert (end + gradient.H == end).all()
+    assert gradient.numerical_gradient(F.function_2, end.copy()).tolist() == [0.0, 0.0]
+    # before freezing it grew by |1 - 2 eta| = 19 per step, as the closed form says
+    assert abs(big["path"][1][0]) == pytest.approx(19 * 3)
+
+
+def test_eta_1e_10_barely_moves_and_0_1_arrives():
+    runs = {run["lr"]: run for run in F.learning_rates_data()}
+    small = runs[1e-10]["path"]
+    assert 0 < np.abs(small[-1] - small[0]).max() < 1e-6  # it moves, by less than 1e-6
+    assert np.hypot(*runs[0.1]["path"][-1]) < 1e-8
+
+
+def test_weight_gradient_reads_as_0_14_h():
+    data = F.weight_gradient_data()
+    assert data["slope"] == pytest.approx(0.1436, abs=1e-4)
+    assert data["dW"][0, 1] == data["slope"]
+    small = np.abs(data["h"]) <= 0.1
+    assert np.abs(data["actual"] - data["predicted"])[small].max() < 0.01 * 0.1
+    assert np.allclose(data["predicted"], data["slope"] * data["h"])
+
+
+def test_figure_sizes_are_small_and_names_unique():
+    names = [f.name for f in F.FIGURES]
+    assert len(set(names)) == len(names) and all(n.endswith(".png") for n in names)
+    for f in F.FIGURES:
+        width, height = f.pixels()
+        assert 300 <= width <= 1200 and 200 <= height <= 600, f.name
+
+
+# --- drawing --------------------------------------------------------------------------
+
+
+DRAWN_WITHOUT_MNIST = {
+    "loss_functions.png": lambda p: F.draw_loss_functions(F.loss_functions_data(), p),
+    "numerical_diff.png": lambda p: F.draw_numerical_diff(F.tangent_data(), p),
+    "function_2.png": lambda p: F.draw_function_2(F.function_2_data(), p),
+    "gradient_field.png": lambda p: F.draw_gradient_field(F.gradient_field_data(), p),
+    "descent.png": lambda p: F.plot_descent(F.descent_data(0.1)["path"], p, lr=0.1),
+    "learning_rates.png": lambda p: F.draw_learning_rates(F.learning_rates_data(), p),
+    "weight_gradient.png": lambda p: F.draw_weight_gradient(F.weight_gradient_data(), p),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DRAWN_WITHOUT_MNIST))
+def test_each_figure_without_mnist_is_a_png_of_its_size(name, tmp_path):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra: pip install -e "
+                        "'.[plot]'")
+    path = str(tmp_path / name)
+    DRAWN_WITHOUT_MNIST[name](path)
+    assert png_size(path) == figure(name).pixels()
+
+
+def test_the_same_data_draws_the_same_bytes(tmp_path):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
+    a, b = str(tmp_path / "a.png"), str(tmp_path / "b.png")
+    for path in (a, b):
+        F.draw_learning_rates(F.learning_rates_data(), path)
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        assert fa.read() == fb.read()
+
+
+def test_plot_descent_keeps_a_runaway_path_from_stretching_nothing(tmp_path):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
+    path = str(tmp_path / "d.png")
+    F.plot_descent(F.descent_data(10.0, steps=3)["path"], path, lr=10.0)
+    assert png_size(path) == figure("descent.png").pixels()
+
+
+# --- the MNIST figures ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    from reference.mnist import load_mnist
+
+    return load_mnist(normalize=True, data_dir=data_dir())
+
+
+@pytest.fixture(scope="module")
+def written(mnist, tmp_path_factory):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
+    directory = str(tmp_path_factory.mktemp("figures"))
+    return directory, F.write_figures(directory, data_dir=data_dir(), iters=200)
+
+
+@needs_mnist
+def test_write_figures_writes_every_figure_as_a_png_of_its_size(written):
+    directory, paths = written
+    assert paths == [os.path.join(directory, f.name) for f in F.FIGURES]
+    assert sorted(os.listdir(directory)) == sorted(f.name for f in F.FIGURES)
+    for f, path in zip(F.FIGURES, paths):
+        assert png_size(path) == f.pixels(), f.name
+    assert sum(map(os.path.getsize, paths)) < 2_000_000  # docs/figures stays small
+
+
+@needs_mnist
+def test_the_misclassified_digits_really_are_misclassified(mnist):
+    (x_train, t_train), (x_test, t_test) = mnist
+    network, _ = F.train_briefly(((x_train, t_train), (x_test, t_test)), iters=100)
+    data = F.misclassified_data(network, x_test[:2000], t_test[:2000])
+    assert len(data["index"]) == 12
+    guesses = network.predict(x_test[data["index"]]).argmax(axis=1)
+    assert (guesses == data["guess"]).all()
+    assert (guesses != t_test[data["index"]]).all()
+    assert (data["label"] == t_test[data["index"]]).all()
+    assert np.array_equal(data["images"], x_test[data["index"]].reshape(-1, 28, 28))
+    # the first twelve mistakes: every image before the last one shown is right or shown
+    right = network.predict(x_test[:data["index"][-1]]).argmax(axis=1) == t_test[
+        :data["index"][-1]]
+    assert (~right).sum() == 11
+    hidden = F.hidden_units_data(network)
+    assert hidden.shape == (50, 28, 28)
+    assert np.array_equal(hidden[7].ravel(), network.params["W1"][:, 7])
+
+
+@needs_mnist
+def test_sgd_steps_lower_their_own_batch_loss(mnist):
+    (x_train, t_train), _ = mnist
+    data = F.sgd_steps_data(x_train, t_train, steps=20)
+    assert (data["after"] < data["before"]).all()
+    assert data["before"][0] == pytest.approx(math.log(10), abs=0.05)  # a uniform guess
+
+
+@needs_mnist
+def test_minibatch_losses_scatter_around_the_full_loss(mnist):
+    (x_train, t_train), _ = mnist
+    network = F.fresh_network()
+    data = F.minibatch_data(network, x_train[:5000], t_train[:5000], batches=100)
+    assert data["batch_losses"].shape == (100,)
+    assert abs(data["batch_losses"].mean() - data["full_loss"]) < 0.01
+    assert data["batch_losses"].std() > 0
+
+
+@needs_mnist
+def test_loss_vs_accuracy_sweep(mnist):
+    _, (x_test, t_test) = mnist
+    network = F.fresh_network()
+    data = F.loss_vs_accuracy_data(network, x_test[:100], t_test[:100])
+    middle = len(data["delta"]) // 2
+    assert data["delta"][middle] == 0.0
+    assert data["loss"][middle] == pytest.approx(network.loss(x_test[:100], t_test[:100]))
+    near = slice(middle - 2, middle + 3)  # the nearest nudges, +-0.05
+    assert len(set(data["loss"][near])) == 5 and len(set(data["accuracy"][near])) == 1
+
+
+@needs_mnist
+def test_saved_params_are_the_network_drawn(mnist, tmp_path):
+    network = F.fresh_network(seed=3)
+    params = str(tmp_path / "w.npz")
+    network.save(params)
+    drawn, record = F.network_and_record(mnist, params=params, iters=2)
+    for key, value in network.params.items():
+        assert np.array_equal(drawn.params[key], value)
+    assert len(record["train_loss"]) == 2  # the record of the brief run, for training.png
+
+
+DOCS = os.path.join(os.path.dirname(__file__), os.pardir, "docs")
+
+
+@pytest.mark.parametrize("guide", ["chapter4.md", "chapter4.ko.md"])
+def test_each_guide_shows_every_figure_and_each_is_committed(guide):
+    import re
+
+    with open(os.path.join(DOCS, guide), encoding="utf-8") as f:
+        shown = re.findall(r"\]\(figures/([\w.]+\.png)\)", f.read())
+    assert sorted(shown) == sorted(f.name for f in F.FIGURES)  # each once, none missing
+    for name in shown:
+        assert png_size(os.path.join(DOCS, "figures", name)) == figure(name).pixels()
+    committed = sum(os.path.getsize(os.path.join(DOCS, "figures", n)) for n in shown)
+    assert committed < 2_000_000
+
+
+@needs_mnist
+def test_a_bad_params_file_fails_before_any_training(mnist, tmp_path, monkeypatch):
+    bad = tmp_path / "w.npz"
+    bad.write_bytes(b"not a zip")
+    monkeypatch.setattr(F, "train_briefly", lambda *a, **k: pytest.fail("trained first"))
+    with pytest.raises(ValueError, match="w.npz"):
+        F.network_and_record(mnist, params=str(bad))
