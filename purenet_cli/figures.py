@@ -183,7 +183,8 @@ def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple
 
     The record has the keys the CLI's --history file has, so plot_history reads either.
     """
-    from purenet.train import Hyperparameters, take_array, train
+    from purenet.evaluation import take_array
+    from purenet.train import Hyperparameters, train
     from purenet.two_layer_net import TwoLayerNet as PureNet
     from reference.optimizer import SGD
     from reference.two_layer_net import TwoLayerNet
