@@ -176,6 +176,10 @@ class ImageRows(Sequence):
     (N, 1, 28, 28) when not flattened, as the NumPy twin would report.
     """
 
+    # byte -> byte / 255.0 as a list: indexing a list in a comprehension is about
+    # twice as fast as mapping a tuple's __getitem__, and the floats are the same.
+    _FLOATS = list(_TO_FLOAT)
+
     def __init__(
         self, data: bytes, dims: Sequence[int], normalize: bool = True, flatten: bool = True
     ) -> None:
@@ -227,7 +231,8 @@ class ImageRows(Sequence):
     def _row(self, i: int) -> list:
         start = i * self.row_size
         chunk = self.data[start:start + self.row_size]
-        row = list(map(_TO_FLOAT.__getitem__, chunk)) if self.normalize else list(chunk)
+        floats = self._FLOATS
+        row = [floats[b] for b in chunk] if self.normalize else list(chunk)
         if self.flatten:
             return row  # (784,)
         height, width = self.image_shape
