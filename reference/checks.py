@@ -25,6 +25,11 @@ from purenet.checks import (
 from purenet.matrix import shape
 from purenet.weights_file import PARAM_KEYS, check_param_shapes
 
+# An array of one or two dimensions: the name the pure twin gives its lists
+# (purenet.matrix.Array), so the two optimizers read alike.
+Array = np.ndarray
+
+
 # ---------------------------------------------------------------------------
 # functions.py: arrays of numbers, probabilities, labels
 

@@ -6,9 +6,7 @@ step is made in place with ``-=``, so a network holding the same arrays sees
 its new weights at once.
 """
 
-import numpy as np
-
-from reference.checks import learning_rate, update_inputs
+from reference.checks import Array, learning_rate, update_inputs
 
 
 class SGD:
@@ -17,7 +15,7 @@ class SGD:
     def __init__(self, lr: float = 0.01) -> None:
         self.lr = learning_rate(lr)
 
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def update(self, params: dict[str, Array], grads: dict[str, Array]) -> None:
         """Set params[key] to params[key] - lr * grads[key] for every key, in place; return None.
 
         grads must have exactly the keys of params, each of its param's shape
