@@ -49,10 +49,11 @@ from purenet_cli.options import (
     sizes,
     start_point,
 )
-from purenet_cli.outputs import check_outputs, write_outputs
+from purenet_cli.outputs import check_outputs, write_one, write_outputs
 from purenet_cli.plots import plot_descent, require_matplotlib
 from purenet_cli.preflight import preflight
 from purenet_cli.progress import Progress
+from purenet_cli.stops import signals_stop_the_run
 
 __all__ = ["BLAS_THREAD_VARIABLES", "cli", "limit_blas_threads", "main"]
 
@@ -113,50 +114,63 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     """Train the two-layer net of chapter 4.5 with mini-batch SGD, printing each epoch.
 
     Same seed, same batches, same start weights in both --impl: their losses
-    agree to rounding (about 1e-15). Exit status: 0 done, 1 error or a diverged loss, 2 usage error,
-    130 interrupted (Ctrl-C), files written as far as training got.
+    agree to rounding (about 1e-15). Exit status: 0 done, 1 error, a diverged loss or a file
+    not written, 2 usage error, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP), files
+    written as far as training got.
     """
     started = time.perf_counter()
-    dtype = check_train_options(impl, grad, dtype, save_path, plot_path)
-    check_outputs({"--save": save_path, "--history": history_path, "--plot": plot_path}, force)
-    if plot_path is not None:
-        require_matplotlib()
-    train_size, test_size, iters = sizes(impl, train_size, test_size, iters)
-    check_batch_size(batch_size, train_size)
-    package = load_impl(impl)
-    data = load_data(package, dtype, data_dir, dataset, one_hot_label, train_size, test_size)
-    (x_train, _), (x_test, _) = data
-    check_batch_size(batch_size, len(x_train))
-    if impl == "numpy" and not no_check:
-        click.echo(preflight())
-    hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=lr, sampling=sampling)
-    rng = random.Random(seed)  # the start weights, then every batch
-    network = start_network(package, INPUT_SIZE, hidden, OUTPUT_SIZE, weight_init_std, rng, dtype)
-    gradient, how = network.loss_and_gradient, grad
-    if grad == "numerical":
-        count = sum(len(flat(v)) for v in network.params.values())
-        how = f"numerical ({2 * count:,} loss evaluations per step: 2 per parameter)"
-        gradient = timed_numerical_gradient(network, iters)
-    ipe = report.announce(impl, dtype, f"{INPUT_SIZE}-{hidden}-{OUTPUT_SIZE}", len(x_train),
-                          len(x_test), dataset, iters, batch_size, sampling, lr, how, seed)
-    progress = Progress(iters, enabled=sys.stderr.isatty())
-    loop_start = time.perf_counter()
-    history = train(network, package.optimizer.SGD(lr), data, hp, rng, take=package.take,
-                    gradient=gradient, accuracy=evaluator(impl, network, package),
-                    on_iteration=progress.update, on_epoch=report.epoch_printer(progress, ipe),
-                    on_step=Explainer(network, hp, len(x_train), grad) if explain else None)
-    progress.clear()
-    loop_seconds = time.perf_counter() - loop_start
-    report.stop_reason(history)
-    record = report.run_record(
-        {"impl": impl, "dtype": dtype, "dataset": dataset, "seed": seed, "grad": grad},
-        {"iters": iters, "batch_size": batch_size, "lr": lr, "sampling": sampling,
-         "hidden_size": hidden, "weight_init_std": weight_init_std, "train_size": len(x_train),
-         "test_size": len(x_test), "one_hot_label": one_hot_label}, history, started)
-    written = write_outputs(network, record, save_path, history_path, plot_path)
-    report.summary(history, loop_seconds, started, written)
-    if history.stopped:
-        ctx.exit(130 if history.stopped == "interrupted" else 1)
+    with signals_stop_the_run() as stops:  # Ctrl-C, SIGTERM, SIGHUP: stop, keep what was gathered
+        dtype = check_train_options(impl, grad, dtype, save_path, plot_path)
+        # a signal during this check is only noted, so no probe file is left behind
+        check_outputs({"--save": save_path, "--history": history_path, "--plot": plot_path},
+                      force)
+        with stops.stopping():  # from here until training stops, the first signal stops it
+            if plot_path is not None:
+                require_matplotlib()
+            train_size, test_size, iters = sizes(impl, train_size, test_size, iters)
+            check_batch_size(batch_size, train_size)
+            package = load_impl(impl)
+            data = load_data(package, dtype, data_dir, dataset, one_hot_label, train_size,
+                             test_size)
+            (x_train, _), (x_test, _) = data
+            check_batch_size(batch_size, len(x_train))
+            if impl == "numpy" and not no_check:
+                click.echo(preflight())
+            hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=lr, sampling=sampling)
+            rng = random.Random(seed)  # the start weights, then every batch
+            network = start_network(package, INPUT_SIZE, hidden, OUTPUT_SIZE, weight_init_std,
+                                    rng, dtype)
+            gradient, how = network.loss_and_gradient, grad
+            if grad == "numerical":
+                count = sum(len(flat(v)) for v in network.params.values())
+                how = f"numerical ({2 * count:,} loss evaluations per step: 2 per parameter)"
+                gradient = timed_numerical_gradient(network, iters)
+            ipe = report.announce(impl, dtype, f"{INPUT_SIZE}-{hidden}-{OUTPUT_SIZE}",
+                                  len(x_train), len(x_test), dataset, iters, batch_size,
+                                  sampling, lr, how, seed)
+            progress = Progress(iters, enabled=sys.stderr.isatty())
+            loop_start = time.perf_counter()
+            history = train(network, package.optimizer.SGD(lr), data, hp, rng,
+                            take=package.take, gradient=gradient,
+                            accuracy=evaluator(impl, network, package),
+                            on_iteration=progress.update,
+                            on_epoch=report.epoch_printer(progress, ipe),
+                            on_step=Explainer(network, hp, len(x_train), grad) if explain
+                            else None)
+        # stopped: from here a signal is only noted, and every file is written
+        progress.clear()
+        loop_seconds = time.perf_counter() - loop_start
+        report.stop_reason(history)
+        record = report.run_record(
+            {"impl": impl, "dtype": dtype, "dataset": dataset, "seed": seed, "grad": grad},
+            {"iters": iters, "batch_size": batch_size, "lr": lr, "sampling": sampling,
+             "hidden_size": hidden, "weight_init_std": weight_init_std,
+             "train_size": len(x_train), "test_size": len(x_test),
+             "one_hot_label": one_hot_label}, history, started)
+        written, failed = write_outputs(network, record, save_path, history_path, plot_path,
+                                        force)
+        report.summary(history, loop_seconds, started, written)
+    ctx.exit(report.exit_status(history, failed, stops.status()))
 
 
 def evaluator(impl: str, network: Any, package: Impl) -> Callable[[Any, Any], float]:
@@ -244,7 +258,9 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     if trouble:
         click.echo(trouble)
     if plot_path is not None:
-        plot_descent(path, plot_path)
+        problem = write_one(plot_path, lambda file: plot_descent(path, file, replace=force))
+        if problem is not None:
+            raise click.ClickException(f"--plot {plot_path} not written: {problem}")
         click.echo(f"wrote {plot_path}")
 
 

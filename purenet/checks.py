@@ -14,6 +14,7 @@ import math
 import numbers
 import operator
 import random
+from collections.abc import Iterable, Sized
 from numbers import Integral, Real
 from typing import Any, cast
 
@@ -47,20 +48,20 @@ def squared_error_inputs(y: Vector | Matrix, t: Vector | Matrix) -> tuple[Matrix
 def cross_entropy_inputs(y: Vector | Matrix, t: object) -> tuple[Matrix, Matrix]:
     """Return (y, t) as batches of rows, t one-hot, after checking both.
 
-    y must hold probabilities, 0 <= y <= 1; NaN passes, so that NaN in gives
-    NaN out (a diverged network must show as a NaN loss, not as an error).
+    y must hold probabilities, 0 <= y <= 1; anything else, NaN included, raises
+    NotProbabilities (training's monitor turns a NaN into its "diverged" stop).
     t is one-hot in y's shape, or label indices (see ``to_labels``), which are
     made one-hot rows here.
     """
     sy = shape(y, "y")
     y_rows = _rows(y, sy)
     for row in y_rows:
-        # min and max run in C; a row starting with NaN fails the test too
-        # (comparisons with NaN are false) and is then looked at entry by entry.
-        if not (0 <= min(row) and max(row) <= 1 + ONE_TOL):
-            bad = next((v for v in row if v < 0 or v > 1 + ONE_TOL), None)
-            if bad is not None:  # log of a negative number has no value, log of 3 no meaning
-                raise not_probabilities(bad)
+        # min, max and sum run in C; min and max may skip a NaN (comparisons with
+        # NaN are false), the sum never does. A failing row is looked at entry by entry.
+        if not (0 <= min(row) and max(row) <= 1 + ONE_TOL and not math.isnan(sum(row))):
+            # log of a negative number has no value, log of 3 no meaning, log of NaN NaN
+            raise not_probabilities(first_bad(v for r in y_rows for v in r
+                                              if not 0 <= v <= 1 + ONE_TOL))
     labels = to_labels(t, sy)
     if labels is None:
         return y_rows, _rows(t, sy)
@@ -70,10 +71,29 @@ def cross_entropy_inputs(y: Vector | Matrix, t: object) -> tuple[Matrix, Matrix]
     return y_rows, one_hot
 
 
-def not_probabilities(v: float) -> ValueError:
+class NotProbabilities(ValueError):
+    """cross_entropy_error's y holds value, which is no probability (NaN, below 0, above 1)."""
+
+    def __init__(self, message: str, value: float) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def first_bad(bad: Iterable[float]) -> float:
+    """Return the first of the non-probabilities bad that is not NaN; NaN if all of them are.
+
+    A -0.5 is a mistake in what was passed; a NaN may only follow from one.
+    """
+    bad = list(bad)
+    return next((v for v in bad if not math.isnan(v)), bad[0])
+
+
+def not_probabilities(v: float) -> NotProbabilities:
     """The error for a y entry v outside [0, 1] in cross_entropy_error, worded for both packages."""
-    return ValueError(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
-                      f"(e.g. softmax's output), got {v}")
+    why = " (NaN: the network's weights have blown up, or its input holds NaN)" \
+        if math.isnan(v) else ""
+    return NotProbabilities(f"cross_entropy_error needs probabilities 0 <= y <= 1 "
+                            f"(e.g. softmax's output), got {v}{why}", v)
 
 
 def check_one_hot(t_rows: Matrix, single: bool) -> None:
@@ -426,3 +446,22 @@ def check_sampling(sampling: str, samplings: tuple[str, ...]) -> None:
     """Raise ValueError unless sampling is one of samplings."""
     if sampling not in samplings:
         raise ValueError(f"sampling must be one of {', '.join(samplings)}, got {sampling!r}")
+
+
+# ---------------------------------------------------------------------------
+# evaluation.py: the accuracy over a whole data set, in chunks
+
+
+def check_chunks(x: Sized, t: Sized, chunk: object) -> None:
+    """Raise ValueError unless chunk is a whole number >= 1 and x, t hold the same rows, >= 1.
+
+    A chunk of 0 or below would measure nothing (range(0, n, -1) is empty, so the
+    accuracy came out 0.0), and no rows at all have no accuracy (0 / 0).
+    """
+    if isinstance(chunk, bool) or not isinstance(chunk, Integral) or chunk < 1:
+        raise ValueError(f"chunk must be a whole number of rows, 1 or more, got {chunk!r}")
+    if len(x) == 0:
+        raise ValueError("accuracy of no rows: x is empty; pass at least one image")
+    if len(x) != len(t):
+        raise ValueError(f"x has {len(x)} rows but t has {len(t)}: one label (or one-hot "
+                         f"row) per image")

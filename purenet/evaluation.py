@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from purenet.checks import check_chunks
+
 Take = Callable[[Any, Sequence[int]], Any]
 
 
@@ -42,7 +44,10 @@ def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
 
     Calls ``network.accuracy`` on slices of ``chunk`` rows, so a whole data set is
     never materialized at once (60,000 images as Python floats would need gigabytes).
+    Each chunk's fraction is turned back into its count by rounding, not
+    truncating: 0.29 * 100 is 28.999999999999996 in floats.
     """
+    check_chunks(x, t, chunk)  # chunk >= 1, at least one row, as many labels as rows
     n = len(x)
     correct = 0
     for start in range(0, n, chunk):

@@ -5,7 +5,8 @@ output layer's scores into probabilities; the two losses measure how far those
 probabilities are from the answer: the smaller, the better (손실 함수).
 
 Each function takes one sample (a vector) or a batch (a matrix, one sample per
-row), like the book's NumPy versions do. NaN in gives NaN out, as in NumPy;
+row), like the book's NumPy versions do. NaN in gives NaN out, as in NumPy (the
+loss excepted: it refuses NaN among its probabilities);
 infinities give sigmoid's limits 0 and 1.
 """
 
@@ -80,7 +81,7 @@ def cross_entropy_error(y: Array, t: Array | list[int] | int) -> float:
     sample, N ints for a batch, read as the one-hot rows they stand for, so
     only the label's log-probability counts. The result is the mean over the
     batch (N = 1 for one sample), so batches of any size give comparable
-    numbers. NaN anywhere in y gives NaN.
+    numbers. NaN anywhere in y raises ValueError, as any other non-probability.
     """
     y, t = cross_entropy_inputs(y, t)  # (N, C) both
     total = sum(tk * math.log(yk + DELTA) for ry, rt in zip(y, t) for yk, tk in zip(ry, rt))

@@ -2,7 +2,8 @@
 
 The loop reports to a Monitor: ``with run.phase("gradient"):`` around each step
 times it and remembers where a Ctrl-C would land; ``run.check(step)`` stops a
-run whose loss has blown up; the hooks a caller passes (a progress bar, the
+run whose loss has blown up (and so does a NaN the loss refuses in the gradient
+phase); the hooks a caller passes (a progress bar, the
 ``--explain`` printer) are called from here. A learner can skip this file: none
 of it changes what the network learns.
 """
@@ -16,7 +17,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from purenet.checks import NotProbabilities
 from purenet.functions import DELTA
+
+# What the phases are timed with; a test may put a fake clock here.
+clock = time.perf_counter
 
 # The loss is the mean of -log(y + DELTA), so it can never pass -log(DELTA) = 16.1,
 # however badly the weights have blown up (from finite weights, the stable
@@ -75,6 +80,18 @@ class Diverged(Exception):
     """Raised by Monitor.check to stop the loop before an update from a blown-up loss."""
 
 
+class StopSignal(KeyboardInterrupt):
+    """A signal other than Ctrl-C's (SIGTERM, say) that a program turned into a stop like it.
+
+    A KeyboardInterrupt, so it stops a run as Ctrl-C does; ``name`` says which
+    signal ("SIGTERM"), ``signum`` its number.
+    """
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum, self.name = signum, name
+
+
 class Monitor:
     """Times the phases of a run, calls its hooks, and turns a stop into History fields.
 
@@ -106,9 +123,14 @@ class Monitor:
     def phase(self, name: str) -> Iterator[None]:
         """Time the block into history.timings and note what a Ctrl-C in it would stop."""
         timer, self.where = PHASES[name]
-        start = time.perf_counter()
-        yield
-        self.history.timings[timer] += time.perf_counter() - start
+        start = clock()
+        try:
+            yield
+        except NotProbabilities as err:  # the loss refused a NaN: the weights have blown up
+            if name != "gradient" or not math.isnan(err.value):
+                raise
+            raise Diverged(diverged_message(math.nan, self.i, self.lr)) from None
+        self.history.timings[timer] += clock() - start
         if name == "evaluation":
             self.where = "after"
 
@@ -145,10 +167,11 @@ class Monitor:
             yield
         except Diverged as stop:
             self.history.stopped, self.history.message = "diverged", str(stop)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             done = len(self.history.train_loss)
+            by = stop.name if isinstance(stop, StopSignal) else "Ctrl-C"
             self.history.stopped = "interrupted"
-            self.history.message = interrupted_message(self.where, self.i, done)
+            self.history.message = interrupted_message(self.where, self.i, done, by)
             self.history.final = last_measured(self.history)
 
     def final_to_measure(self) -> dict[str, Any] | None:
@@ -197,18 +220,18 @@ def diverged_message(loss: float, i: int, lr: float) -> str:
             f"(now {lr:g})")
 
 
-def interrupted_message(where: str, i: int, done: int) -> str:
-    """Say where a Ctrl-C stopped the run: in iteration i's step, or after it (done finished)."""
+def interrupted_message(where: str, i: int, done: int, by: str = "Ctrl-C") -> str:
+    """Say where a Ctrl-C (or the signal by) stopped the run: in iteration i's step, or after."""
     finished = plural(done, "finished iteration")
     if where == "step":
-        return f"interrupted (Ctrl-C) in iteration {i}, after {finished}"
+        return f"interrupted ({by}) in iteration {i}, after {finished}"
     if where == "evaluation":
-        return (f"interrupted (Ctrl-C) while measuring the accuracy after iteration {i} "
+        return (f"interrupted ({by}) while measuring the accuracy after iteration {i} "
                 f"({finished}; that measurement is not recorded)")
     if where == "final":
-        return (f"interrupted (Ctrl-C) while measuring the final weights' accuracy "
+        return (f"interrupted ({by}) while measuring the final weights' accuracy "
                 f"({finished})")
-    return f"interrupted (Ctrl-C) after iteration {i} ({finished})"
+    return f"interrupted ({by}) after iteration {i} ({finished})"
 
 
 def plural(n: int, word: str) -> str:

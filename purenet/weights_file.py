@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import ast
 import contextlib
+import errno
 import json
 import math
 import os
@@ -79,25 +80,63 @@ def check_extension(path: str | bytes) -> str:
     return ext
 
 
-def atomic_write(path: str, write: Callable[[IO[bytes]], object]) -> None:
-    """Call write(f) on a new binary file beside path, then rename it to path in one step.
+def atomic_write(path: str, write: Callable[[IO[bytes]], object], *,
+                 replace: bool = True) -> None:
+    """Call write(f) on a new binary file beside path, then move it to path in one step.
 
     The project's one way to write a file (weights, histories, plots): a crash
     or Ctrl-C mid-write leaves the old file (or none), never half a file, and
-    no temporary file behind. os.replace swaps the name in one step.
+    no temporary file behind. With replace (the default) os.replace swaps the
+    name in one step, replacing a file or a symbolic link there (never what a
+    link points to). With replace=False the file is hard-linked into place,
+    which fails with FileExistsError if anything appeared at path meanwhile, so
+    two programs writing the same name cannot silently replace each other.
     """
-    directory, base = os.path.split(os.path.abspath(path))
-    # A fresh name, not mkstemp: mkstemp's file is private (0600); open() creates
-    # this one with the user's usual permissions.
-    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex}.tmp")
+    tmp = temporary_name(path)
     try:
         with open(tmp, "xb") as f:
             write(f)
-        os.replace(tmp, path)
+        move_into_place(tmp, path, replace)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def temporary_name(path: str) -> str:
+    """Return a fresh hidden name in path's directory, short whatever path's length.
+
+    Its own length is bounded (at most 30 characters), so a file name that is
+    valid is never made too long by the temporary one: ``.{16 characters of
+    the name}.{8 hex}.tmp``. A fresh name, not mkstemp: mkstemp's file is
+    private (0600); open() creates this one with the user's usual permissions.
+    """
+    directory, base = os.path.split(os.path.abspath(path))
+    return os.path.join(directory, f".{base[:16]}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def move_into_place(tmp: str, path: str, replace: bool) -> None:
+    """Give the finished file tmp the name path: os.replace, or (replace=False) a hard link.
+
+    A hard link is made only if path does not exist (FileExistsError otherwise,
+    a dangling symbolic link included); tmp is removed either way. Where the
+    file system has no hard links, the name is checked and the file renamed.
+    """
+    if replace:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as err:  # no hard links here (FAT, some network file systems)
+        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path) from None
+        os.rename(tmp, path)
+        return
+    os.remove(tmp)
 
 
 # The .npy format: magic, version, a little-endian header length, a header that

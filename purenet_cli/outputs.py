@@ -1,64 +1,184 @@
-"""The files a run writes: checked before any work, written atomically at the end.
+"""The files a run writes: proved writable before any work, written one by one at the end.
 
-A run of minutes must not end in "file exists" or "no such directory", and a
-crash or Ctrl-C mid-write must not leave half a file (purenet.weights_file's
-atomic_write).
+A run of minutes must not end in "file exists", "no such directory" or "file
+name too long", and one file that cannot be written must not cost the others.
+Before any work, check_outputs creates (then removes) a file in each output's
+directory under the names the end of the run will use: the file's own, and a
+temporary one of the same length as the one it is written under. At the end,
+write_outputs writes the history first (the record of the run), then the
+weights, then the plot; a failure is one line naming that file, and the
+others are still written. Each goes through purenet.weights_file's atomic_write:
+a crash or Ctrl-C mid-write leaves no half file and no temporary one.
+
+What is already there: without --force nothing at an output's name is touched,
+a symbolic link included (even one pointing nowhere), and a file that appears
+there during the run (a second run writing the same name) is kept: the new
+file is hard-linked into place only if the name is still free. With --force
+the name is replaced, and a symbolic link there is replaced by a regular file:
+the link goes, what it pointed to is left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from purenet.weights_file import atomic_write
+from purenet.weights_file import atomic_write, move_into_place, temporary_name
 from purenet_cli.plots import plot_history
 
-
-def write_json(path: str, data: object) -> None:
-    """Write data to path as indented JSON, atomically."""
-    text = json.dumps(data, indent=1) + "\n"
-    atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+PLOT_EXTENSION = ".png"  # the one format every --plot draws
 
 
 def check_outputs(outputs: dict[str, str | None], force: bool) -> None:
     """Refuse, before any work, output paths that would be lost or fail at the end.
 
-    A run of minutes must not end in "file exists" or "no such directory".
+    Each output's directory gets a file created and removed under the output's
+    own name (unless it exists and --force replaces it) and under a temporary
+    name like the one it will be written under, so a read-only or full
+    directory, a name too long, /proc, or a path through a file is a usage
+    error now, not a traceback after the run.
     """
     seen: dict[str, str] = {}
     for option, path in outputs.items():
         if path is None:
             continue
-        full = os.path.abspath(path)
+        full = check_name(option, path)
         if full in seen:
             raise click.UsageError(f"{option} and {seen[full]} name the same file {path}")
         seen[full] = option
         if os.path.isdir(full):
             raise click.UsageError(f"{option} {path} is a directory; name a file")
-        parent = os.path.dirname(full)
-        if not os.path.isdir(parent):
-            raise click.UsageError(f"{option} {path}: directory {parent} does not exist; "
-                                   f"create it first")
-        if not os.access(parent, os.W_OK):
-            raise click.UsageError(f"{option} {path}: directory {parent} is not writable")
-        if os.path.exists(full) and not force:
+        if os.path.islink(full) and not force:
+            raise click.UsageError(
+                f"{option} {path} is a symbolic link (to {os.readlink(full)}); pass --force "
+                f"to replace the link itself with the file (what it points to is left as it is)")
+        if os.path.lexists(full) and not force:
             raise click.UsageError(f"{option} {path} exists; pass --force to overwrite it")
+        probe(option, path, full, create_own=not os.path.lexists(full))
+
+
+def check_name(option: str, path: str) -> str:
+    """Return path made absolute, after refusing an empty name, a directory's, a wrong --plot."""
+    if not path:
+        raise click.UsageError(f"{option} needs a file name, got ''")
+    if not os.path.basename(path) or os.path.basename(path) in (".", ".."):
+        raise click.UsageError(f"{option} {path} names a directory; name a file in it")
+    if option == "--plot" and not path.lower().endswith(PLOT_EXTENSION):
+        raise click.BadParameter(f"{path} must end in {PLOT_EXTENSION}", param_hint="'--plot'")
+    return os.path.abspath(path)
+
+
+def probe(option: str, path: str, full: str, create_own: bool) -> None:
+    """Create and remove the files the end of the run will create in full's directory."""
+    directory = os.path.dirname(full)
+    trouble = directory_trouble(directory)
+    if trouble is not None:
+        raise click.UsageError(f"{option} {path}: {trouble}")
+    for name in (temporary_name(full), full) if create_own else (temporary_name(full),):
+        try:
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            os.remove(name)
+        except OSError as err:
+            raise click.UsageError(f"{option} {path}: {why(err, directory, full)}") from None
+
+
+def directory_trouble(directory: str) -> str | None:
+    """Say why files cannot be made in directory if it is not one: missing, or a file on the way."""
+    if os.path.isdir(directory):
+        return None
+    part = directory
+    while not os.path.lexists(part) and os.path.dirname(part) != part:
+        part = os.path.dirname(part)
+    if os.path.isdir(part):
+        return f"directory {directory} does not exist; create it first"
+    if os.path.isfile(part):
+        return f"{part} is a file, not a directory"
+    return f"{part} is not a directory"
+
+
+def why(err: OSError, directory: str, full: str) -> str:
+    """Say in a few words why a file could not be created in directory (never the temp name)."""
+    if err.errno == errno.ENAMETOOLONG:
+        name = os.fsencode(os.path.basename(full))
+        with contextlib.suppress(OSError, ValueError):
+            limit = os.pathconf(directory, "PC_NAME_MAX")
+            return (f"the file name is too long ({len(name)} bytes; this file system allows "
+                    f"at most {limit})")
+        return f"the file name is too long ({len(name)} bytes)"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"directory {directory} is not writable"
+    if err.errno == errno.EROFS:
+        return f"directory {directory} is on a read-only file system"
+    if err.errno in (errno.ENOENT, errno.ENOTDIR):
+        trouble = directory_trouble(directory)
+        if trouble is not None:
+            return trouble
+    return f"cannot write in {directory}: {err.strerror}"
+
+
+def write_json(path: str, data: object, replace: bool = True) -> None:
+    """Write data to path as indented JSON, atomically."""
+    text = json.dumps(data, indent=1) + "\n"
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")), replace=replace)
+
+
+def save_weights(network: Any, path: str, replace: bool) -> None:
+    """Write network.save's file under a temporary name of its extension, then move it to path."""
+    tmp = temporary_name(path) + os.path.splitext(path)[1]  # save() checks the extension
+    try:
+        network.save(tmp)
+        move_into_place(tmp, path, replace)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        raise
 
 
 def write_outputs(network: Any, record: dict[str, Any], save_path: str | None,
-                  history_path: str | None, plot_path: str | None) -> list[str]:
-    """Write the weights, the history (record) and its plot where asked; return the paths."""
-    written = []
-    if save_path is not None:
-        network.save(save_path)
-        written.append(save_path)
-    if history_path is not None:
-        write_json(history_path, record)
-        written.append(history_path)
-    if plot_path is not None and record["train_loss"]:
-        plot_history(record, plot_path)
-        written.append(plot_path)
-    return written
+                  history_path: str | None, plot_path: str | None,
+                  force: bool = False) -> tuple[list[str], bool]:
+    """Write the history (record), the weights and the plot where asked, each on its own.
+
+    Returns the paths written (in the options' order: --save, --history, --plot)
+    and whether any failed; each failure is one line on stderr naming the file.
+    """
+    steps: list[tuple[str, str | None, Callable[[str], None]]] = [
+        ("--history", history_path, lambda path: write_json(path, record, replace=force)),
+        ("--save", save_path, lambda path: save_weights(network, path, replace=force)),
+        ("--plot", plot_path, lambda path: plot_history(record, path, replace=force))]
+    written, failed = [], False
+    for option, path, write in steps:
+        if path is None:
+            continue
+        if option == "--plot" and not record["train_loss"]:
+            click.echo(f"{option} {path} not written: no iteration finished, so there is "
+                       f"nothing to draw", err=True)
+            continue
+        problem = write_one(path, write)
+        if problem is None:
+            written.append(path)
+        else:
+            click.echo(f"Error: {option} {path} not written: {problem}", err=True)
+            failed = True
+    order = [p for p in (save_path, history_path, plot_path) if p is not None]
+    return sorted(written, key=order.index), failed
+
+
+def write_one(path: str, write: Callable[[str], None]) -> str | None:
+    """Call write(path); return None if it worked, else why not in a few words."""
+    try:
+        write(path)
+    except FileExistsError:
+        return ("a file appeared at that name during the run (another run writing it?); it "
+                "is left as it is (pass --force to replace it)")
+    except OSError as err:
+        return why(err, os.path.dirname(os.path.abspath(path)), os.path.abspath(path))
+    except ValueError as err:  # matplotlib refusing what it was given, say
+        return " ".join(str(err).splitlines())
+    return None

@@ -36,8 +36,11 @@ def pyplot() -> ModuleType:
     return plt
 
 
-def plot_history(record: dict[str, Any], path: str) -> None:
-    """Draw the loss per iteration and the accuracies per epoch side by side into a PNG."""
+def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
+    """Draw the loss per iteration and the accuracies per epoch side by side into a PNG.
+
+    replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
+    """
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     loss = record["train_loss"]
@@ -61,12 +64,17 @@ def plot_history(record: dict[str, Any], path: str) -> None:
                  f"{hp['batch_size']}, lr {hp['lr']:g}, hidden {hp['hidden_size']}; "
                  f"final test accuracy {final['test_acc'] if measured else math.nan:.4f}")
     fig.tight_layout()
-    atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100))
-    plt.close(fig)
+    try:
+        atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100), replace=replace)
+    finally:
+        plt.close(fig)
 
 
-def plot_descent(path: list, file: str) -> None:
-    """Draw -grad f as arrows on a grid with the descent path on top (the book's figure 4-9)."""
+def plot_descent(path: list, file: str, replace: bool = True) -> None:
+    """Draw -grad f as arrows on a grid with the descent path on top (the book's figure 4-9).
+
+    replace=False refuses (FileExistsError) a file that appeared at file meanwhile.
+    """
     plt = pyplot()
     reach = max(4.0, *(abs(v) for p in path for v in p)) * 1.15
     ticks = [-reach + 2 * reach * k / 16 for k in range(17)]
@@ -80,5 +88,7 @@ def plot_descent(path: list, file: str) -> None:
     ax.set(xlabel="x0", ylabel="x1", title="gradient descent on x0² + x1²", aspect="equal",
            xlim=(-reach, reach), ylim=(-reach, reach))
     fig.tight_layout()
-    atomic_write(file, lambda f: fig.savefig(f, format="png", dpi=100))
-    plt.close(fig)
+    try:
+        atomic_write(file, lambda f: fig.savefig(f, format="png", dpi=100), replace=replace)
+    finally:
+        plt.close(fig)

@@ -79,3 +79,16 @@ def summary(history: History, loop_seconds: float, started: float, written: list
         else:
             click.echo(f"final weights (after {plural(done, 'iteration')}): train acc "
                        f"{final['train_acc']:.4f}, test acc {final['test_acc']:.4f}")
+
+
+def exit_status(history: History, failed: bool, signalled: int | None) -> int:
+    """Return the train command's exit status: 0 done, 1 diverged or a file not written.
+
+    A signal's status (128 + its number: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
+    comes first, so a stopped run says how it was stopped.
+    """
+    if signalled is not None:
+        return signalled
+    if history.stopped == "interrupted":  # a KeyboardInterrupt not from a signal
+        return 130
+    return 1 if history.stopped or failed else 0

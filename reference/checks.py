@@ -17,6 +17,7 @@ from purenet.checks import (
     check_param_dict,
     check_seed,
     check_sizes,
+    first_bad,
     learning_rate,  # noqa: F401 (SGD's check, the same in both packages)
     lr_and_steps,
     not_one_hot,
@@ -68,15 +69,15 @@ def squared_error_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
 def cross_entropy_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
     """Return (y, t) as 2-D arrays (N, C), t one-hot, after checking both.
 
-    y must hold probabilities, 0 <= y <= 1; NaN passes, so that NaN in gives
-    NaN out (a diverged network must show as a NaN loss, not as an error).
+    y must hold probabilities, 0 <= y <= 1; anything else, NaN included, raises
+    NotProbabilities (training's monitor turns a NaN into its "diverged" stop).
     t is one-hot in y's shape, or label indices (see ``to_labels``), which are
     made one-hot rows here.
     """
     y = as_array(y, "y")
-    bad = y[(y < 0) | (y > 1 + ONE_TOL)]  # NaN compares false: it passes
-    if bad.size:  # log of a negative number has no value, log of 3 no meaning
-        raise not_probabilities(float(bad[0]))
+    bad = y[~((y >= 0) & (y <= 1 + ONE_TOL))]  # NaN compares false: it is caught too
+    if bad.size:  # log of a negative number has no value, log of 3 no meaning, of NaN NaN
+        raise not_probabilities(first_bad(bad.tolist()))
     labels = to_labels(t, y.shape)
     rows = y.reshape(1, -1) if y.ndim == 1 else y
     if labels is None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from purenet.checks import check_chunks
+
 
 def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000) -> float:
     """Return the fraction of rows of x (N, D) whose predicted class is t's, chunk rows at a time.
@@ -25,6 +27,7 @@ def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 
     the first product is computed transposed, W1.T @ x.T: the same sums in the
     shape OpenBLAS runs faster; in float32 the row form x @ W1 is the faster one.
     """
+    check_chunks(x, t, chunk)  # chunk >= 1, at least one row, as many labels as rows
     W1, b1, W2, b2 = (network.params[k] for k in ("W1", "b1", "W2", "b2"))
     labels = t if t.ndim == 1 else t.argmax(axis=1)  # one-hot (N, C) -> (N,)
     columns = W1.dtype == np.float64

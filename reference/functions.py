@@ -5,7 +5,8 @@ each loop over rows replaced by one array expression.
 
 Each function takes one sample (a 1-D array) or a batch (a 2-D array, one
 sample per row), like the book's versions do. NaN in gives NaN out, as in
-purenet; infinities give sigmoid's limits 0 and 1.
+purenet (the loss excepted: it refuses NaN among its probabilities);
+infinities give sigmoid's limits 0 and 1.
 """
 
 import numpy as np
@@ -72,7 +73,7 @@ def cross_entropy_error(y: np.ndarray, t: np.ndarray | int) -> float:
     sample, N ints for a batch, read as the one-hot rows they stand for, so
     only the label's log-probability counts. The result is the mean over the
     batch (N = 1 for one sample), so batches of any size give comparable
-    numbers. NaN anywhere in y gives NaN.
+    numbers. NaN anywhere in y raises ValueError, as any other non-probability.
     """
     y, t = cross_entropy_inputs(y, t)  # (N, C) both
     total = np.sum(t * np.log(y + DELTA))

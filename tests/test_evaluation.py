@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -81,3 +82,42 @@ def test_the_pure_and_numpy_evaluations_agree_with_one_call(chunk: int) -> None:
     expected = net.accuracy(x, t)
     assert pure_accuracy_in_chunks(net, x, t, take_rows, chunk) == expected
     assert accuracy_in_chunks(np_net, np.array(x), np.array(t), chunk) == expected
+
+
+class Counting:
+    """A network whose accuracy is the fraction of rows x equal to t: hits are set by hand."""
+
+    def accuracy(self, x: list, t: list) -> float:
+        return sum(a == b for a, b in zip(x, t)) / len(x)
+
+
+def test_a_chunks_fraction_is_rounded_back_to_its_count_not_truncated() -> None:
+    # 29 / 100 * 100 is 28.999999999999996: truncating would count 28 hits
+    x, t = list(range(100)), list(range(29)) + [-1] * 71
+    assert pure_accuracy_in_chunks(Counting(), x, t, chunk=100) == 0.29
+    assert pure_accuracy_in_chunks(Counting(), x, t, chunk=30) == 0.29
+
+
+@pytest.mark.parametrize("chunk, words", [
+    (0, "chunk must be a whole number of rows, 1 or more, got 0"),
+    (-1, "chunk must be a whole number of rows, 1 or more, got -1"),
+    (2.5, "got 2.5"), (True, "got True")])
+def test_a_chunk_below_1_is_refused_alike_in_both_packages(chunk: Any, words: str) -> None:
+    net = reference.two_layer_net.TwoLayerNet(4, 3, 2, seed=0)
+    x, t = np.ones((5, 4)), np.zeros(5, dtype=int)
+    for measure in (lambda: accuracy_in_chunks(net, x, t, chunk=chunk),
+                    lambda: pure_accuracy_in_chunks(Counting(), x.tolist(), t.tolist(),
+                                                    chunk=chunk)):
+        with pytest.raises(ValueError) as refused:
+            measure()
+        assert words in str(refused.value)
+
+
+def test_no_rows_and_unmatched_labels_are_refused_alike_in_both_packages() -> None:
+    net = reference.two_layer_net.TwoLayerNet(4, 3, 2, seed=0)
+    for x, t, words in ((np.ones((0, 4)), np.zeros(0, dtype=int), "x is empty"),
+                        (np.ones((5, 4)), np.zeros(4, dtype=int), "x has 5 rows but t has 4")):
+        with pytest.raises(ValueError, match=words):
+            accuracy_in_chunks(net, x, t)
+        with pytest.raises(ValueError, match=words):
+            pure_accuracy_in_chunks(Counting(), x.tolist(), t.tolist())

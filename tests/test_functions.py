@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import purenet.functions as pure
 import reference.functions as ref
+from purenet.checks import NotProbabilities
 
 FAST = settings(max_examples=60, deadline=None)
 PACKAGES = pytest.mark.parametrize("F", [pure, ref], ids=["purenet", "reference"])
@@ -141,18 +142,24 @@ def test_nan_and_inf(F):
         assert np.isnan(y[0]).all()  # NaN in a row spoils that row only
         assert_close(y[1], [1.0, 0.0], abs_=0)  # -inf means probability 0
         assert np.isnan(y[2]).all()  # inf / inf has no value
-        assert math.isnan(F.cross_entropy_error([math.nan, 0.5], 0))
+        with pytest.raises(NotProbabilities, match="got nan"):
+            F.cross_entropy_error([math.nan, 0.5], 0)
         assert math.isnan(F.sum_squared_error([math.nan], [1.0]))
 
 
 @PACKAGES
-def test_nan_anywhere_among_probabilities_gives_nan(F):
-    # not the label's loss alone (2.3026 here): NaN says the input was not a distribution,
-    # and a diverged network's NaN loss still stops training as "diverged"
-    with strict_numerics():
-        assert math.isnan(F.cross_entropy_error([math.nan] + [0.1] * 9, 2))
-        assert math.isnan(F.cross_entropy_error([[0.5, 0.5], [0.5, math.nan]], [0, 0]))
-        assert math.isnan(F.cross_entropy_error([[0.5, 0.5], [0.5, math.nan]], [[1, 0], [1, 0]]))
+@pytest.mark.parametrize("y, t", [([math.nan] + [0.1] * 9, 2),
+                                  ([[0.5, 0.5], [0.5, math.nan]], [0, 0]),
+                                  ([[0.5, 0.5], [0.5, math.nan]], [[1, 0], [1, 0]])])
+def test_nan_anywhere_among_probabilities_is_refused(F, y, t):
+    # not the label's loss alone (2.3026 for the first): NaN says the input was not a
+    # distribution; training turns this error into its "diverged" stop (tests/test_train.py)
+    with strict_numerics(), pytest.raises(NotProbabilities) as refused:
+        F.cross_entropy_error(y, t)
+    assert str(refused.value) == ("cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. "
+                                  "softmax's output), got nan (NaN: the network's weights have "
+                                  "blown up, or its input holds NaN)")
+    assert math.isnan(refused.value.value) and isinstance(refused.value, ValueError)
 
 
 # --- refused input: same exception and same words in both packages ---------------------------
@@ -187,16 +194,16 @@ BAD = [
     ("cross_entropy_error", (Y2, True), TypeError, "t must be label indices (int or list of int)"),
     ("cross_entropy_error", (Y2, "2"), TypeError, "or one-hot lists, got str"),
     ("cross_entropy_error", (Y2, 2.0), TypeError, "or one-hot lists, got float"),
-    ("cross_entropy_error", ([0.5, -0.5], 0), ValueError,
+    ("cross_entropy_error", ([0.5, -0.5], 0), NotProbabilities,
      "cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. softmax's output), got -0.5"),
     # raw scores passed without softmax: the loss would come out negative
-    ("cross_entropy_error", ([[0.1, 3.0, -0.2]], [1]), ValueError,
+    ("cross_entropy_error", ([[0.1, 3.0, -0.2]], [1]), NotProbabilities,
      "cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. softmax's output), got 3.0"),
-    ("cross_entropy_error", ([[0.0, 1.0 + 2e-9]], [[0.0, 1.0]]), ValueError,
+    ("cross_entropy_error", ([[0.0, 1.0 + 2e-9]], [[0.0, 1.0]]), NotProbabilities,
      "0 <= y <= 1 (e.g. softmax's output), got 1.000000002"),
     ("cross_entropy_error", ([[0.5, 0.5], [0.5]], [0, 1]), ValueError, "y is ragged"),
     # a NaN does not hide a bad entry after it
-    ("cross_entropy_error", ([math.nan, -0.5], 0), ValueError, "softmax's output), got -0.5"),
+    ("cross_entropy_error", ([math.nan, -0.5], 0), NotProbabilities, "softmax's output), got -0.5"),
     # one-hot targets: 0s and a single 1 in each row, nothing else
     ("cross_entropy_error", ([0.5, 0.5], [-1.0, 1.0]), ValueError,
      "t must be one-hot, 0s and a single 1 in each row: t holds -1"),
