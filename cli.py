@@ -225,12 +225,10 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     if plot_path is not None:
         check_outputs({"--plot": plot_path}, force)
         require_matplotlib()
-    from purenet.gradient import gradient_descent
+    from purenet.gradient import function_2, gradient_descent
 
-    def f(x: Any) -> float:
-        # x * x, not x ** 2: a float power raises OverflowError past 1e308, a product gives inf
-        return x[0] * x[0] + x[1] * x[1]  # f(x0, x1) = x0^2 + x1^2
-
+    # function_2 takes a point (a Vector); gradient_descent's f is typed for any Array
+    f: Callable[[Any], float] = function_2
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
                f"lr {lr:g}, {plural(steps, 'step')}")

@@ -30,10 +30,15 @@ TRAIN_ITERS = 3000
 HIDDEN = 50
 
 
-def function_2(x: Any) -> Any:
-    """Return x0^2 + x1^2 (the book's function_2), for a point (2,) or a grid (2, ...)."""
-    # Stays here until gradient.function_2 lands; then import that one instead.
-    return x[0] * x[0] + x[1] * x[1]
+def function_2_on_grid(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Return x0^2 + x1^2 at every point of a grid: gradient.function_2's formula, elementwise.
+
+    gradient.function_2 takes one point (x0, x1) and checks that it is one; a
+    surface or contour plot needs thousands of points at once, so the same
+    formula is applied here to two arrays of the grid's shape (a test checks
+    that both give the same values).
+    """
+    return x0 * x0 + x1 * x1
 
 
 def parabola(x: Any) -> Any:
@@ -99,7 +104,7 @@ def function_2_data() -> dict[str, Any]:
     """x0^2 + x1^2 on a grid over [-3, 3]^2 (the book's figure 4-8)."""
     g = np.linspace(-3.0, 3.0, 61)
     x0, x1 = np.meshgrid(g, g)
-    return {"x0": x0, "x1": x1, "f": function_2(np.array([x0, x1]))}
+    return {"x0": x0, "x1": x1, "f": function_2_on_grid(x0, x1)}
 
 
 def gradient_field_data() -> dict[str, Any]:
@@ -109,7 +114,8 @@ def gradient_field_data() -> dict[str, Any]:
     """
     g = np.linspace(-2.0, 2.0, 9)
     points = np.array([(a, b) for a in g for b in g])
-    arrows = -np.array([gradient.numerical_gradient(function_2, p.copy()) for p in points])
+    arrows = -np.array([gradient.numerical_gradient(gradient.function_2, p.copy())
+                        for p in points])
     return {"points": points, "arrows": arrows}
 
 
@@ -120,7 +126,8 @@ def descent_data(lr: float, steps: int = 100, start: tuple[float, float] = (-3.0
     ``frozen_at`` is the first step after which the point never moved again (None if it
     moved at every step): far out, x + h rounds back to x and the numerical gradient is 0.
     """
-    _, path_list = gradient.gradient_descent(function_2, np.array(start), lr=lr, step_num=steps)
+    _, path_list = gradient.gradient_descent(gradient.function_2, np.array(start), lr=lr,
+                                             step_num=steps)
     path = np.array(path_list)
     moved = np.any(path[1:] != path[:-1], axis=1)
     frozen_at = None
@@ -363,7 +370,7 @@ def draw_function_2(data: dict[str, Any], path: str) -> None:
 def _contours(ax: Any, reach: float) -> None:
     g = np.linspace(-reach, reach, 101)
     x0, x1 = np.meshgrid(g, g)
-    ax.contour(x0, x1, function_2(np.array([x0, x1])), levels=[0.25, 1, 4, 9, 16, 25],
+    ax.contour(x0, x1, function_2_on_grid(x0, x1), levels=[0.25, 1, 4, 9, 16, 25],
                colors="0.75", linewidths=0.8)
     ax.plot([0], [0], "k+", markersize=12)
     ax.set(xlabel="x0", ylabel="x1", aspect="equal", xlim=(-reach, reach), ylim=(-reach, reach))

@@ -78,10 +78,13 @@ def test_the_gradient_field_is_minus_2x():
     assert np.abs(data["arrows"] - (-2 * data["points"])).max() < 1e-6
 
 
-def test_function_2_surface():
+def test_function_2_surface_is_gradient_function_2_at_every_point():
     data = F.function_2_data()
     assert np.allclose(data["f"], data["x0"] ** 2 + data["x1"] ** 2)
     assert data["f"].min() == 0.0
+    for (i, j), value in np.ndenumerate(data["f"][::7, ::7]):  # the grid helper's formula
+        point = np.array([data["x0"][7 * i, 7 * j], data["x1"][7 * i, 7 * j]])
+        assert value == gradient.function_2(point)  # is the package's, bit for bit
 
 
 def test_descent_with_eta_0_1_meets_its_closed_form():
@@ -104,7 +107,7 @@ def test_eta_10_is_the_frozen_path_the_readme_quotes():
     assert (big["path"][k:] == end).all() and (big["path"][k - 1] != end).any()
     # why it froze: x + h rounds back to x, so the numerical gradient is exactly 0 there
     assert (end + gradient.H == end).all()
-    assert gradient.numerical_gradient(F.function_2, end.copy()).tolist() == [0.0, 0.0]
+    assert gradient.numerical_gradient(gradient.function_2, end.copy()).tolist() == [0.0, 0.0]
     # before freezing it grew by |1 - 2 eta| = 19 per step, as the closed form says
     assert abs(big["path"][1][0]) == pytest.approx(19 * 3)
 
