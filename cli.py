@@ -242,7 +242,7 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     if trouble:
         click.echo(trouble)
     if plot_path is not None:
-        plot_descent(path, plot_path)
+        plot_descent(path, plot_path, lr=lr)
         click.echo(f"wrote {plot_path}")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from purenet.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
 
@@ -259,7 +260,9 @@ def pyplot() -> Any:
 
 def _save(fig: Any, path: str) -> None:
     # No "Software" stamp: the same data gives the same bytes on any matplotlib.
-    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    # atomic_write: a crash or Ctrl-C mid-draw leaves the old file, never half a PNG.
+    atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=DPI,
+                                             metadata={"Software": None}))
     pyplot().close(fig)
 
 
@@ -508,7 +511,7 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     left.axhline(LOG10, color="tab:red", linestyle=":",
                  label="log 10 = 2.30: a uniform guess, the start")
     left.set(xlabel="iteration", ylabel="loss (cross-entropy)", title="Loss of each mini-batch",
-             ylim=(0, max(2.6, max(loss, default=0) * 1.05)))
+             ylim=(0, max(2.6, max(filter(math.isfinite, loss), default=0) * 1.05)))
     left.legend(loc="upper right", fontsize=8)
     epochs = [e["iteration"] / ipe for e in record["epochs"]]
     # train first, thick and pale; test on top, thin and dashed: both stay visible where equal
@@ -519,7 +522,9 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     final = record.get("final") or {}
     if final.get("test_acc") is not None and final.get("iteration") is not None and not (
             record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
-        right.plot([(final["iteration"] + 1) / ipe], [final["test_acc"]], "s",
+        # the final weights, measured after the loop, off the epoch grid (placed as the
+        # epochs are: iteration i is the accuracy after its update)
+        right.plot([final["iteration"] / ipe], [final["test_acc"]], "s",
                    color="tab:orange", fillstyle="none", label="test, final weights")
     last = max(epochs + [len(loss) / ipe])
     right.set_xticks(range(0, math.floor(last) + 1, max(1, math.ceil(last / 10))))
