@@ -2,10 +2,12 @@
 
 Every figure is two functions: ``*_data`` computes what is drawn, with NumPy and
 the ``reference`` package and no matplotlib, and ``draw_*`` draws that data into
-a PNG. ``write_figures(directory)`` regenerates them all, seeded, in well under
-a minute: it trains a 784-50-10 network briefly (the CLI's run, seed 0) unless
-saved weights are given. matplotlib is imported only when something is drawn,
-and always on its Agg backend (files, never a window).
+a PNG. ``write_figures(directory)`` (the command ``purenet figures DIR``)
+regenerates them all, seeded, in well under a minute: it trains a 784-50-10
+network briefly (the CLI's run, seed 0) and draws the MNIST figures from it, or
+from saved weights when given. ``train --plot`` and ``descent --plot`` draw with
+``plot_history`` and ``plot_descent`` below. matplotlib is imported only when
+something is drawn, and always on its Agg backend (files, never a window).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import click
 import numpy as np
 
 from purenet.weights_file import atomic_write
@@ -210,18 +213,34 @@ def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple
     return network, record
 
 
-def network_and_record(data: tuple, params: str | None = None, iters: int = TRAIN_ITERS,
-                       ) -> tuple[Any, dict]:
-    """Return the network the MNIST figures show and the record training.png draws.
+class InputError(ValueError):
+    """A weights file or the MNIST files cannot be used; the message is one line naming the file."""
 
-    The record is always a brief run's; the network is that run's, or the one saved
-    in params (a .npz or .json weights file) when given.
-    """
+
+def saved_network(params: str) -> Any:
+    """Load the 784-H-10 network saved in params (.npz or .json, as `train --save` writes)."""
     from reference.two_layer_net import TwoLayerNet
 
-    saved = TwoLayerNet.load(params) if params is not None else None  # a bad file fails first
-    network, record = train_briefly(data, iters)
-    return (network if saved is None else saved), record
+    try:
+        network = TwoLayerNet.load(params)
+    except (ValueError, TypeError, OSError) as err:
+        raise InputError(str(err)) from None
+    w1, w2 = network.params["W1"].shape, network.params["W2"].shape
+    if w1[0] != 784 or w2[1] != 10:
+        raise InputError(f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net; the figures need a "
+                         f"784-H-10 net: MNIST's 784 pixels in, its 10 classes out")
+    return network
+
+
+def mnist(data_dir: str | None) -> tuple:
+    """Load MNIST normalized to [0, 1] from data_dir (or where load_mnist looks)."""
+    from purenet.mnist import DataError
+    from reference.mnist import load_mnist
+
+    try:
+        return load_mnist(normalize=True, data_dir=data_dir)
+    except DataError as err:
+        raise InputError(str(err)) from None
 
 
 def hidden_units_data(network: Any) -> np.ndarray:
@@ -609,6 +628,24 @@ FIGURES = (
 )
 
 
+def check_directory(directory: str, force: bool) -> None:
+    """Refuse, before any work, a directory that cannot be written or holds figures (unless force).
+
+    A missing directory is fine if it can be created: write_figures creates it.
+    """
+    there = [f.name for f in FIGURES if os.path.exists(os.path.join(directory, f.name))]
+    if there and not force:
+        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise click.UsageError(f"{directory} already holds {there[0]}{more}; pass --force to "
+                               f"overwrite them")
+    existing = os.path.abspath(directory)
+    while not os.path.exists(existing):  # the nearest folder that exists, where it is created
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing) or not os.access(existing, os.W_OK):
+        raise click.UsageError(f"cannot write figures into {directory}: {existing} is not a "
+                               f"writable directory")
+
+
 def write_figures(directory: str, params: str | None = None, data_dir: str | None = None,
                   iters: int = TRAIN_ITERS) -> list[str]:
     """Draw every figure of FIGURES into directory (created if missing); return the paths written.
@@ -616,19 +653,23 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     MNIST is loaded from data_dir (or where load_mnist looks). The trained network
     is the one saved in params (a .npz or .json of a 784-H-10 net) when given;
     otherwise the network of a brief run of ``iters`` iterations, whose record
-    training.png draws either way. NumPy's BLAS is fastest here on one thread
+    training.png draws either way. A bad params file or missing MNIST raise
+    InputError before any training. NumPy's BLAS is fastest here on one thread
     (``OPENBLAS_NUM_THREADS=1``, as the CLI sets it): the products are small.
     """
-    from reference.mnist import load_mnist
+    saved = saved_network(params) if params is not None else None
+    data = mnist(data_dir)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create {directory}: {err.strerror}") from None
+    network, record = train_briefly(data, iters)
+    return draw_figures(directory, data, network if saved is None else saved, record)
 
-    os.makedirs(directory, exist_ok=True)
 
-    def out(name: str) -> str:
-        return os.path.join(directory, name)
-
-    data = load_mnist(normalize=True, data_dir=data_dir)
+def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any]) -> list[str]:
+    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths."""
     (x_train, t_train), (x_test, t_test) = data
-    trained, record = network_and_record(data, params, iters)
     draws: dict[str, Callable[[str], None]] = {
         "loss_functions.png": lambda p: draw_loss_functions(loss_functions_data(), p),
         "loss_vs_accuracy.png": lambda p: draw_loss_vs_accuracy(
@@ -649,6 +690,7 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     }
     written = []
     for figure in FIGURES:
-        draws[figure.name](out(figure.name))
-        written.append(out(figure.name))
+        path = os.path.join(directory, figure.name)
+        draws[figure.name](path)
+        written.append(path)
     return written
