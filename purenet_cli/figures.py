@@ -552,7 +552,8 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     right.legend(loc="lower right")
     hp = record["hyperparameters"]
     test = final.get("test_acc")
-    fig.suptitle(f"Training: {hp['train_size']} images, batches of {hp['batch_size']}, "
+    impl = f" ({record['impl']})" if record.get("impl") else ""  # pure or numpy, as run
+    fig.suptitle(f"Training{impl}: {hp['train_size']} images, batches of {hp['batch_size']}, "
                  f"η = {hp['lr']:g}, {hp['hidden_size']} hidden units; final test accuracy "
                  f"{test if test is not None else math.nan:.4f}")
     fig.tight_layout()

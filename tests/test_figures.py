@@ -183,6 +183,30 @@ def test_plot_descent_keeps_a_runaway_path_from_stretching_nothing(tmp_path):
     assert png_size(path) == figure("descent.png").pixels()
 
 
+def small_record(losses: list[float]) -> dict:
+    """A record as `train --history` writes it: 4 iterations of 2 per epoch, pure."""
+    return {"impl": "pure", "iter_per_epoch": 2, "train_loss": losses,
+            "epochs": [{"iteration": 0, "loss": 2.3, "train_acc": 0.1, "test_acc": 0.2},
+                       {"iteration": 2, "loss": 2.0, "train_acc": 0.3, "test_acc": 0.25}],
+            "final": {"iteration": 3, "train_acc": 0.4, "test_acc": 0.35},
+            "hyperparameters": {"train_size": 20, "batch_size": 10, "lr": 0.1,
+                                "hidden_size": 5}}
+
+
+@pytest.mark.parametrize("losses", [[2.3, 2.2, 2.0, 1.9], [2.3, 50.0, math.inf, math.nan]],
+                         ids=["learning", "diverged"])
+def test_the_clis_plots_are_the_guides_figures(losses, tmp_path):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
+    from purenet_cli import plots
+
+    history, descent = str(tmp_path / "h.png"), str(tmp_path / "d.png")
+    plots.plot_history(small_record(losses), history)  # what train --plot calls
+    plots.plot_descent([[-3.0, 4.0], [-2.4, 3.2]], descent, lr=0.1)  # what descent --plot calls
+    assert png_size(history) == figure("training.png").pixels()
+    assert png_size(descent) == figure("descent.png").pixels()
+    assert sorted(os.listdir(tmp_path)) == ["d.png", "h.png"]  # atomic: no temporary left
+
+
 # --- the MNIST figures ------------------------------------------------------------------
 
 
