@@ -5,6 +5,7 @@
     purenet evaluate params.npz           the test accuracy of saved weights
     purenet descent --plot descent.png    gradient descent on x0^2 + x1^2 (chapter 4.4)
     purenet gradcheck --impl pure         backprop against the numerical gradient
+    purenet figures docs/figures --force  every figure of the guide, docs/chapter4.md
 
 Both implementations run the one loop of purenet/train.py. This file declares
 the commands and their options; each command body calls named steps from
@@ -239,12 +240,10 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     if plot_path is not None:
         check_outputs({"--plot": plot_path}, force)
         require_matplotlib()
-    from purenet.gradient import gradient_descent
+    from purenet.gradient import function_2, gradient_descent
 
-    def f(x: Any) -> float:
-        # x * x, not x ** 2: a float power raises OverflowError past 1e308, a product gives inf
-        return x[0] * x[0] + x[1] * x[1]  # f(x0, x1) = x0^2 + x1^2
-
+    # function_2 takes a point (a Vector); gradient_descent's f is typed for any Array
+    f: Callable[[Any], float] = function_2
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
                f"lr {lr:g}, {plural(steps, 'step')}")
@@ -258,10 +257,40 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     if trouble:
         click.echo(trouble)
     if plot_path is not None:
-        problem = write_one(plot_path, lambda file: plot_descent(path, file, replace=force))
+        problem = write_one(plot_path, lambda file: plot_descent(path, file, lr=lr, replace=force))
         if problem is not None:
             raise click.ClickException(f"--plot {plot_path} not written: {problem}")
         click.echo(f"wrote {plot_path}")
+
+
+@cli.command("figures")
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--params", metavar="PARAMS", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Draw the MNIST figures with these weights (.npz or .json of "
+              "a 784-H-10 net, as train --save writes) instead of the brief run's.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Directory of the MNIST .gz files (else $PURENET_DATA, then the cache).")
+@click.option("--force", is_flag=True, help="Overwrite figures already in DIR.")
+def figures_command(directory: str, params: str | None, data_dir: str | None,
+                    force: bool) -> None:
+    """Draw every figure of docs/chapter4.md and the README into DIR, as PNG files.
+
+    Seeded: the same files on every run (docs/figures holds them). The MNIST
+    figures come from a brief numpy run (train's network, seed 0, 3000
+    iterations), or from --params; training.png always shows the brief run.
+    """
+    started = time.perf_counter()
+    require_matplotlib("figures")
+    from purenet_cli import figures  # NumPy and matplotlib: for this command only
+
+    figures.check_directory(directory, force)
+    try:
+        written = figures.write_figures(directory, params, data_dir)
+    except figures.InputError as err:
+        raise click.ClickException(str(err)) from None
+    for figure, path in zip(figures.FIGURES, written):
+        click.echo(f"wrote {path}: {figure.teaches}")
+    click.echo(f"{len(written)} figures in {time.perf_counter() - started:.1f} s")
 
 
 @cli.command("gradcheck")

@@ -16,7 +16,13 @@ H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps it
 
 
 def numerical_diff(f: Callable[[float], float], x: float) -> float:
-    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number.
+
+    >>> def f(x):
+    ...     return 0.01 * x * x + 0.1 * x  # the book's example in 4.3.2
+    >>> round(numerical_diff(f, 5.0), 6), round(numerical_diff(f, 10.0), 6)  # exact: 0.02 x + 0.1
+    (0.2, 0.3)
+    """
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
@@ -29,6 +35,9 @@ def numerical_gradient(f: Callable[[Array], float], x: Array) -> Array:
     f(x) is evaluated, then put back exactly as it was, even if f raises, so
     the caller's x is unchanged afterwards.
     f costs 2 calls per entry.
+
+    >>> [round(g, 6) for g in numerical_gradient(function_2, [3.0, 4.0])]  # (2 x0, 2 x1)
+    [6.0, 8.0]
     """
     rows, single = nudgeable(x)  # a vector is nudged through rows[0], the very same list
     grad = [[0.0] * len(row) for row in rows]
@@ -50,6 +59,9 @@ def function_2(x: Vector) -> float:
 
     x is a point (x0, x1). The gradient is (2 x0, 2 x1) and the minimum 0, at
     (0, 0), so every step of gradient descent on it has a closed form to check.
+
+    >>> function_2([3.0, 4.0])
+    25.0
     """
     point_2d(x)
     # x * x, not x ** 2: a float ** 2 raises OverflowError past 1e154, x * x gives inf
@@ -64,6 +76,10 @@ def gradient_descent(f: Callable[[Array], float], init_x: Array, lr: float = 0.0
     lr must be positive and finite, step_num an int >= 0.
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
+
+    >>> x, path = gradient_descent(function_2, [-3.0, 4.0], lr=0.1, step_num=100)
+    >>> len(path), [f"{v:.3g}" for v in x]  # x = (1 - 2 lr)^100 (-3, 4): next to (0, 0)
+    (101, ['-6.11e-10', '8.15e-10'])
     """
     rows, single, lr, step_num = descent_inputs(init_x, lr, step_num)
     x = [[float(v) for v in row] for row in rows]  # a float copy of init_x, as rows

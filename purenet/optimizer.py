@@ -21,6 +21,12 @@ class SGD:
         grads must have exactly the keys of params, each of its param's shape
         (nothing is broadcast), in floats. The rows of params are refilled, not
         replaced, so lists held elsewhere (a network's params) change too.
+
+        >>> params, grads = {"W": [[1.0, 2.0]]}, {"W": [[0.5, -1.0]]}
+        >>> W = params["W"]
+        >>> SGD(lr=0.1).update(params, grads)  # one step: W - 0.1 * dL/dW
+        >>> params["W"], W is params["W"]  # changed in place: W sees the step too
+        ([[0.95, 2.1]], True)
         """
         update_inputs(params, grads)
         for key in params:

@@ -2,10 +2,12 @@
 
 Every figure is two functions: ``*_data`` computes what is drawn, with NumPy and
 the ``reference`` package and no matplotlib, and ``draw_*`` draws that data into
-a PNG. ``write_figures(directory)`` regenerates them all, seeded, in well under
-a minute: it trains a 784-50-10 network briefly (the CLI's run, seed 0) unless
-saved weights are given. matplotlib is imported only when something is drawn,
-and always on its Agg backend (files, never a window).
+a PNG. ``write_figures(directory)`` (the command ``purenet figures DIR``)
+regenerates them all, seeded, in well under a minute: it trains a 784-50-10
+network briefly (the CLI's run, seed 0) and draws the MNIST figures from it, or
+from saved weights when given. ``train --plot`` and ``descent --plot`` draw with
+``plot_history`` and ``plot_descent`` below. matplotlib is imported only when
+something is drawn, and always on its Agg backend (files, never a window).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import click
 import numpy as np
 
+from purenet.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
 
@@ -30,10 +34,15 @@ TRAIN_ITERS = 3000
 HIDDEN = 50
 
 
-def function_2(x: Any) -> Any:
-    """Return x0^2 + x1^2 (the book's function_2), for a point (2,) or a grid (2, ...)."""
-    # Stays here until gradient.function_2 lands; then import that one instead.
-    return x[0] * x[0] + x[1] * x[1]
+def function_2_on_grid(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Return x0^2 + x1^2 at every point of a grid: gradient.function_2's formula, elementwise.
+
+    gradient.function_2 takes one point (x0, x1) and checks that it is one; a
+    surface or contour plot needs thousands of points at once, so the same
+    formula is applied here to two arrays of the grid's shape (a test checks
+    that both give the same values).
+    """
+    return x0 * x0 + x1 * x1
 
 
 def parabola(x: Any) -> Any:
@@ -99,7 +108,7 @@ def function_2_data() -> dict[str, Any]:
     """x0^2 + x1^2 on a grid over [-3, 3]^2 (the book's figure 4-8)."""
     g = np.linspace(-3.0, 3.0, 61)
     x0, x1 = np.meshgrid(g, g)
-    return {"x0": x0, "x1": x1, "f": function_2(np.array([x0, x1]))}
+    return {"x0": x0, "x1": x1, "f": function_2_on_grid(x0, x1)}
 
 
 def gradient_field_data() -> dict[str, Any]:
@@ -109,7 +118,8 @@ def gradient_field_data() -> dict[str, Any]:
     """
     g = np.linspace(-2.0, 2.0, 9)
     points = np.array([(a, b) for a in g for b in g])
-    arrows = -np.array([gradient.numerical_gradient(function_2, p.copy()) for p in points])
+    arrows = -np.array([gradient.numerical_gradient(gradient.function_2, p.copy())
+                        for p in points])
     return {"points": points, "arrows": arrows}
 
 
@@ -120,7 +130,8 @@ def descent_data(lr: float, steps: int = 100, start: tuple[float, float] = (-3.0
     ``frozen_at`` is the first step after which the point never moved again (None if it
     moved at every step): far out, x + h rounds back to x and the numerical gradient is 0.
     """
-    _, path_list = gradient.gradient_descent(function_2, np.array(start), lr=lr, step_num=steps)
+    _, path_list = gradient.gradient_descent(gradient.function_2, np.array(start), lr=lr,
+                                             step_num=steps)
     path = np.array(path_list)
     moved = np.any(path[1:] != path[:-1], axis=1)
     frozen_at = None
@@ -202,18 +213,34 @@ def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple
     return network, record
 
 
-def network_and_record(data: tuple, params: str | None = None, iters: int = TRAIN_ITERS,
-                       ) -> tuple[Any, dict]:
-    """Return the network the MNIST figures show and the record training.png draws.
+class InputError(ValueError):
+    """A weights file or the MNIST files cannot be used; the message is one line naming the file."""
 
-    The record is always a brief run's; the network is that run's, or the one saved
-    in params (a .npz or .json weights file) when given.
-    """
+
+def saved_network(params: str) -> Any:
+    """Load the 784-H-10 network saved in params (.npz or .json, as `train --save` writes)."""
     from reference.two_layer_net import TwoLayerNet
 
-    saved = TwoLayerNet.load(params) if params is not None else None  # a bad file fails first
-    network, record = train_briefly(data, iters)
-    return (network if saved is None else saved), record
+    try:
+        network = TwoLayerNet.load(params)
+    except (ValueError, TypeError, OSError) as err:
+        raise InputError(str(err)) from None
+    w1, w2 = network.params["W1"].shape, network.params["W2"].shape
+    if w1[0] != 784 or w2[1] != 10:
+        raise InputError(f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net; the figures need a "
+                         f"784-H-10 net: MNIST's 784 pixels in, its 10 classes out")
+    return network
+
+
+def mnist(data_dir: str | None) -> tuple:
+    """Load MNIST normalized to [0, 1] from data_dir (or where load_mnist looks)."""
+    from purenet.mnist import DataError
+    from reference.mnist import load_mnist
+
+    try:
+        return load_mnist(normalize=True, data_dir=data_dir)
+    except DataError as err:
+        raise InputError(str(err)) from None
 
 
 def hidden_units_data(network: Any) -> np.ndarray:
@@ -250,10 +277,15 @@ def pyplot() -> Any:
     return plt
 
 
-def _save(fig: Any, path: str) -> None:
+def _save(fig: Any, path: str, replace: bool = True) -> None:
     # No "Software" stamp: the same data gives the same bytes on any matplotlib.
-    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
-    pyplot().close(fig)
+    # atomic_write: a crash or Ctrl-C mid-draw leaves the old file, never half a PNG;
+    # replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
+    try:
+        atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=DPI,
+                                                 metadata={"Software": None}), replace=replace)
+    finally:
+        pyplot().close(fig)
 
 
 def draw_numerical_diff(data: dict[str, Any], path: str) -> None:
@@ -363,7 +395,7 @@ def draw_function_2(data: dict[str, Any], path: str) -> None:
 def _contours(ax: Any, reach: float) -> None:
     g = np.linspace(-reach, reach, 101)
     x0, x1 = np.meshgrid(g, g)
-    ax.contour(x0, x1, function_2(np.array([x0, x1])), levels=[0.25, 1, 4, 9, 16, 25],
+    ax.contour(x0, x1, function_2_on_grid(x0, x1), levels=[0.25, 1, 4, 9, 16, 25],
                colors="0.75", linewidths=0.8)
     ax.plot([0], [0], "k+", markersize=12)
     ax.set(xlabel="x0", ylabel="x1", aspect="equal", xlim=(-reach, reach), ylim=(-reach, reach))
@@ -380,7 +412,7 @@ def draw_gradient_field(data: dict[str, Any], path: str) -> None:
     _save(fig, path)
 
 
-def plot_descent(path: Any, file: str, lr: float | None = None) -> None:
+def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool = True) -> None:
     """Draw a descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
 
     path is the list of points gradient_descent returned; the window is fixed to
@@ -391,7 +423,7 @@ def plot_descent(path: Any, file: str, lr: float | None = None) -> None:
     fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
     _draw_path(ax, points, lr)
     fig.tight_layout()
-    _save(fig, file)
+    _save(fig, file, replace)
 
 
 def _draw_path(ax: Any, points: np.ndarray, lr: float | None) -> None:
@@ -491,7 +523,7 @@ def draw_sgd_steps(data: dict[str, Any], path: str) -> None:
     _save(fig, path)
 
 
-def plot_history(record: dict[str, Any], path: str) -> None:
+def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
     """The loss per iteration (log 10 marked) and the accuracies per epoch (both lines visible)."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -501,7 +533,7 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     left.axhline(LOG10, color="tab:red", linestyle=":",
                  label="log 10 = 2.30: a uniform guess, the start")
     left.set(xlabel="iteration", ylabel="loss (cross-entropy)", title="Loss of each mini-batch",
-             ylim=(0, max(2.6, max(loss, default=0) * 1.05)))
+             ylim=(0, max(2.6, max(filter(math.isfinite, loss), default=0) * 1.05)))
     left.legend(loc="upper right", fontsize=8)
     epochs = [e["iteration"] / ipe for e in record["epochs"]]
     # train first, thick and pale; test on top, thin and dashed: both stay visible where equal
@@ -512,7 +544,9 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     final = record.get("final") or {}
     if final.get("test_acc") is not None and final.get("iteration") is not None and not (
             record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
-        right.plot([(final["iteration"] + 1) / ipe], [final["test_acc"]], "s",
+        # the final weights, measured after the loop, off the epoch grid (placed as the
+        # epochs are: iteration i is the accuracy after its update)
+        right.plot([final["iteration"] / ipe], [final["test_acc"]], "s",
                    color="tab:orange", fillstyle="none", label="test, final weights")
     last = max(epochs + [len(loss) / ipe])
     right.set_xticks(range(0, math.floor(last) + 1, max(1, math.ceil(last / 10))))
@@ -521,11 +555,12 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     right.legend(loc="lower right")
     hp = record["hyperparameters"]
     test = final.get("test_acc")
-    fig.suptitle(f"Training: {hp['train_size']} images, batches of {hp['batch_size']}, "
+    impl = f" ({record['impl']})" if record.get("impl") else ""  # pure or numpy, as run
+    fig.suptitle(f"Training{impl}: {hp['train_size']} images, batches of {hp['batch_size']}, "
                  f"η = {hp['lr']:g}, {hp['hidden_size']} hidden units; final test accuracy "
                  f"{test if test is not None else math.nan:.4f}")
     fig.tight_layout()
-    _save(fig, path)
+    _save(fig, path, replace)
 
 
 def draw_hidden_units(images: np.ndarray, path: str) -> None:
@@ -597,6 +632,24 @@ FIGURES = (
 )
 
 
+def check_directory(directory: str, force: bool) -> None:
+    """Refuse, before any work, a directory that cannot be written or holds figures (unless force).
+
+    A missing directory is fine if it can be created: write_figures creates it.
+    """
+    there = [f.name for f in FIGURES if os.path.exists(os.path.join(directory, f.name))]
+    if there and not force:
+        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise click.UsageError(f"{directory} already holds {there[0]}{more}; pass --force to "
+                               f"overwrite them")
+    existing = os.path.abspath(directory)
+    while not os.path.exists(existing):  # the nearest folder that exists, where it is created
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing) or not os.access(existing, os.W_OK):
+        raise click.UsageError(f"cannot write figures into {directory}: {existing} is not a "
+                               f"writable directory")
+
+
 def write_figures(directory: str, params: str | None = None, data_dir: str | None = None,
                   iters: int = TRAIN_ITERS) -> list[str]:
     """Draw every figure of FIGURES into directory (created if missing); return the paths written.
@@ -604,19 +657,23 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     MNIST is loaded from data_dir (or where load_mnist looks). The trained network
     is the one saved in params (a .npz or .json of a 784-H-10 net) when given;
     otherwise the network of a brief run of ``iters`` iterations, whose record
-    training.png draws either way. NumPy's BLAS is fastest here on one thread
+    training.png draws either way. A bad params file or missing MNIST raise
+    InputError before any training. NumPy's BLAS is fastest here on one thread
     (``OPENBLAS_NUM_THREADS=1``, as the CLI sets it): the products are small.
     """
-    from reference.mnist import load_mnist
+    saved = saved_network(params) if params is not None else None
+    data = mnist(data_dir)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create {directory}: {err.strerror}") from None
+    network, record = train_briefly(data, iters)
+    return draw_figures(directory, data, network if saved is None else saved, record)
 
-    os.makedirs(directory, exist_ok=True)
 
-    def out(name: str) -> str:
-        return os.path.join(directory, name)
-
-    data = load_mnist(normalize=True, data_dir=data_dir)
+def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any]) -> list[str]:
+    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths."""
     (x_train, t_train), (x_test, t_test) = data
-    trained, record = network_and_record(data, params, iters)
     draws: dict[str, Callable[[str], None]] = {
         "loss_functions.png": lambda p: draw_loss_functions(loss_functions_data(), p),
         "loss_vs_accuracy.png": lambda p: draw_loss_vs_accuracy(
@@ -637,6 +694,7 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     }
     written = []
     for figure in FIGURES:
-        draws[figure.name](out(figure.name))
-        written.append(out(figure.name))
+        path = os.path.join(directory, figure.name)
+        draws[figure.name](path)
+        written.append(path)
     return written

@@ -1,94 +1,44 @@
 """The figures the commands draw into PNG files: a run's loss and accuracies, a descent path.
 
-matplotlib is optional (the ``plot`` extra) and runs on the Agg backend: files
-only, never a window.
+The drawing lives in purenet_cli/figures.py, beside the other figures of the
+guide, so `train --plot`, `descent --plot` and `figures` draw the same picture.
+It is imported only when a plot is asked for: it brings NumPy and matplotlib
+(the optional ``plot`` extra, on its Agg backend: files only, never a window),
+and `train --impl pure` without --plot needs neither.
 """
 
 from __future__ import annotations
 
-import math
-from types import ModuleType
 from typing import Any
 
 import click
 
-from purenet.weights_file import atomic_write
-
 PLOT_HINT = "pip install -e '.[plot]'"
 
 
-def require_matplotlib() -> None:
+def require_matplotlib(what: str = "--plot") -> None:
     """Exit 1 with the install command when the plot extra is missing."""
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise click.ClickException(f"--plot needs matplotlib: {PLOT_HINT}") from None
-
-
-def pyplot() -> ModuleType:
-    """Return matplotlib.pyplot on the Agg backend: files only, never a window."""
-    require_matplotlib()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+        raise click.ClickException(f"{what} needs matplotlib: {PLOT_HINT}") from None
 
 
 def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
-    """Draw the loss per iteration and the accuracies per epoch side by side into a PNG.
+    """Draw a run's record (what --history writes) into a PNG: figures.plot_history.
 
     replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
     """
-    plt = pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    loss = record["train_loss"]
-    left.plot(range(len(loss)), loss, linewidth=0.6)
-    left.set(xlabel="iteration", ylabel="loss (cross entropy)", title="training loss")
-    ipe = record["iter_per_epoch"]
-    epochs = [e["iteration"] / ipe for e in record["epochs"]]
-    right.plot(epochs, [e["train_acc"] for e in record["epochs"]], "o-", label="train")
-    right.plot(epochs, [e["test_acc"] for e in record["epochs"]], "s--", label="test")
-    final = record["final"]
-    measured = final is not None and final["test_acc"] is not None
-    if measured and final["iteration"] is not None and not (
-            record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
-        # the final weights, measured after the loop, off the epoch grid
-        right.plot([final["iteration"] / ipe], [final["test_acc"]], "s", color="tab:orange",
-                   fillstyle="none", label="test, final weights")
-    right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="accuracy")
-    right.legend(loc="lower right")
-    hp = record["hyperparameters"]
-    fig.suptitle(f"{record['impl']}: {hp['train_size']} training images, batch "
-                 f"{hp['batch_size']}, lr {hp['lr']:g}, hidden {hp['hidden_size']}; "
-                 f"final test accuracy {final['test_acc'] if measured else math.nan:.4f}")
-    fig.tight_layout()
-    try:
-        atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100), replace=replace)
-    finally:
-        plt.close(fig)
+    from purenet_cli import figures
+
+    figures.plot_history(record, path, replace=replace)
 
 
-def plot_descent(path: list, file: str, replace: bool = True) -> None:
-    """Draw -grad f as arrows on a grid with the descent path on top (the book's figure 4-9).
+def plot_descent(path: list, file: str, lr: float | None = None, replace: bool = True) -> None:
+    """Draw a descent path over the contours of x0^2 + x1^2 into a PNG: figures.plot_descent.
 
     replace=False refuses (FileExistsError) a file that appeared at file meanwhile.
     """
-    plt = pyplot()
-    reach = max(4.0, *(abs(v) for p in path for v in p)) * 1.15
-    ticks = [-reach + 2 * reach * k / 16 for k in range(17)]
-    gx = [a for a in ticks for _ in ticks]
-    gy = [b for _ in ticks for b in ticks]
-    fig, ax = plt.subplots(figsize=(6, 6))
-    # -grad f = (-2 x0, -2 x1): every arrow points downhill, toward (0, 0)
-    ax.quiver(gx, gy, [-2 * a for a in gx], [-2 * b for b in gy], angles="xy", color="0.6")
-    ax.plot([p[0] for p in path], [p[1] for p in path], "o-", color="tab:blue", markersize=3)
-    ax.plot([0], [0], "+", color="black", markersize=12)
-    ax.set(xlabel="x0", ylabel="x1", title="gradient descent on x0² + x1²", aspect="equal",
-           xlim=(-reach, reach), ylim=(-reach, reach))
-    fig.tight_layout()
-    try:
-        atomic_write(file, lambda f: fig.savefig(f, format="png", dpi=100), replace=replace)
-    finally:
-        plt.close(fig)
+    from purenet_cli import figures
+
+    figures.plot_descent(path, file, lr=lr, replace=replace)

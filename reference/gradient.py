@@ -15,7 +15,13 @@ H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps it
 
 
 def numerical_diff(f: Callable[[float], float], x: float) -> float:
-    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number."""
+    """Return f'(x) ~ (f(x + h) - f(x - h)) / 2h with h = 1e-4: the central difference, a number.
+
+    >>> def f(x):
+    ...     return 0.01 * x * x + 0.1 * x  # the book's example in 4.3.2
+    >>> round(numerical_diff(f, 5.0), 6), round(numerical_diff(f, 10.0), 6)  # exact: 0.02 x + 0.1
+    (0.2, 0.3)
+    """
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
@@ -28,6 +34,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.nd
     f(x) is evaluated, then put back exactly as it was, even if f raises, so
     the caller's x is unchanged afterwards.
     f costs 2 calls per entry.
+
+    >>> numerical_gradient(function_2, np.array([3.0, 4.0])).round(6)  # (2 x0, 2 x1)
+    array([6., 8.])
     """
     nudgeable(x)
     grad = np.zeros_like(x)
@@ -49,6 +58,9 @@ def function_2(x: np.ndarray) -> float:
 
     x is a point (x0, x1). The gradient is (2 x0, 2 x1) and the minimum 0, at
     (0, 0), so every step of gradient descent on it has a closed form to check.
+
+    >>> float(function_2(np.array([3.0, 4.0])))
+    25.0
     """
     point_2d(x)
     return x[0] * x[0] + x[1] * x[1]
@@ -62,6 +74,10 @@ def gradient_descent(f: Callable[[np.ndarray], float], init_x: np.ndarray, lr: f
     lr must be positive and finite, step_num an int >= 0.
     Return (x, path): the final point, in init_x's shape, and the list of the
     step_num + 1 points visited, init_x first. init_x itself is left unchanged.
+
+    >>> x, path = gradient_descent(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=100)
+    >>> len(path), [f"{v:.3g}" for v in x]  # x = (1 - 2 lr)^100 (-3, 4): next to (0, 0)
+    (101, ['-6.11e-10', '8.15e-10'])
     """
     init_x, lr, step_num = descent_inputs(init_x, lr, step_num)
     x = init_x.astype(float)  # a float copy of init_x

@@ -21,6 +21,14 @@ class SGD:
         grads must have exactly the keys of params, each of its param's shape
         (nothing is broadcast), in floats. The arrays of params are changed with
         ``-=``, not replaced, so arrays held elsewhere (a network's params) change too.
+
+        >>> import numpy as np
+        >>> params = {"W": np.array([[1.0, 2.0]])}
+        >>> grads = {"W": np.array([[0.5, -1.0]])}
+        >>> W = params["W"]
+        >>> SGD(lr=0.1).update(params, grads)  # one step: W - 0.1 * dL/dW
+        >>> params["W"].tolist(), W is params["W"]  # changed in place: W sees the step too
+        ([[0.95, 2.1]], True)
         """
         update_inputs(params, grads)
         for key in params:

@@ -42,7 +42,12 @@ class TwoLayerNet:
         self.params["b2"] = np.zeros(output_size)  # (C,)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities."""
+        """Return y = softmax(sigmoid(x @ W1 + b1) @ W2 + b2): (N, D) -> (N, C) probabilities.
+
+        >>> net = TwoLayerNet(4, 5, 3, seed=0)  # small random weights: no class preferred yet
+        >>> net.predict(np.array([[0.1, 0.2, 0.3, 0.4]])).round(2)  # one row, about 1/3 each
+        array([[0.33, 0.34, 0.33]])
+        """
         x = check_x(x, self.params)
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
@@ -57,6 +62,11 @@ class TwoLayerNet:
         """Return cross_entropy_error(predict(x), t): the mean loss over the batch, a number.
 
         t is one-hot (N, C) or N label indices.
+
+        >>> net = TwoLayerNet(4, 5, 3, seed=0)
+        >>> x, t = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]]), np.array([0, 2])
+        >>> round(net.loss(x, t), 2)  # a fresh net: about log 3 = 1.0986, a uniform guess
+        1.1
         """
         y = self.predict(x)
         return cross_entropy_error(y, t)
@@ -104,6 +114,12 @@ class TwoLayerNet:
         it too, so this returns both. L = cross_entropy_error(y, t), exactly as
         loss() computes it. t is one-hot (N, C) or N label indices; any other
         shape raises (never broadcast).
+
+        >>> net = TwoLayerNet(4, 5, 3, seed=0)
+        >>> x, t = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]]), np.array([0, 2])
+        >>> loss, grads = net.loss_and_gradient(x, t)
+        >>> loss == net.loss(x, t), {key: g.shape for key, g in grads.items()}  # a param's shape
+        (True, {'W1': (4, 5), 'b1': (5,), 'W2': (5, 3), 'b2': (3,)})
         """
         x, t_one_hot = check_batch(x, t, self.params)  # labels, if given, as one-hot rows
         W1, W2 = self.params["W1"], self.params["W2"]

@@ -9,13 +9,21 @@ really are). The MNIST figures need the real files: set PURENET_DATA.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
 import math
 import os
+import re
 import struct
+import sys
 
 import numpy as np
 import pytest
+from click.testing import CliRunner, Result
 
+import cli
+import purenet.mnist
+import reference.two_layer_net
 from purenet_cli import figures as F
 from reference import gradient
 
@@ -78,10 +86,13 @@ def test_the_gradient_field_is_minus_2x():
     assert np.abs(data["arrows"] - (-2 * data["points"])).max() < 1e-6
 
 
-def test_function_2_surface():
+def test_function_2_surface_is_gradient_function_2_at_every_point():
     data = F.function_2_data()
     assert np.allclose(data["f"], data["x0"] ** 2 + data["x1"] ** 2)
     assert data["f"].min() == 0.0
+    for (i, j), value in np.ndenumerate(data["f"][::7, ::7]):  # the grid helper's formula
+        point = np.array([data["x0"][7 * i, 7 * j], data["x1"][7 * i, 7 * j]])
+        assert value == gradient.function_2(point)  # is the package's, bit for bit
 
 
 def test_descent_with_eta_0_1_meets_its_closed_form():
@@ -104,7 +115,7 @@ def test_eta_10_is_the_frozen_path_the_readme_quotes():
     assert (big["path"][k:] == end).all() and (big["path"][k - 1] != end).any()
     # why it froze: x + h rounds back to x, so the numerical gradient is exactly 0 there
     assert (end + gradient.H == end).all()
-    assert gradient.numerical_gradient(F.function_2, end.copy()).tolist() == [0.0, 0.0]
+    assert gradient.numerical_gradient(gradient.function_2, end.copy()).tolist() == [0.0, 0.0]
     # before freezing it grew by |1 - 2 eta| = 19 per step, as the closed form says
     assert abs(big["path"][1][0]) == pytest.approx(19 * 3)
 
@@ -160,7 +171,7 @@ def test_the_same_data_draws_the_same_bytes(tmp_path):
     pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
     a, b = str(tmp_path / "a.png"), str(tmp_path / "b.png")
     for path in (a, b):
-        F.draw_learning_rates(F.learning_rates_data(), path)
+        F.plot_descent(F.descent_data(0.1)["path"], path, lr=0.1)
     with open(a, "rb") as fa, open(b, "rb") as fb:
         assert fa.read() == fb.read()
 
@@ -170,6 +181,30 @@ def test_plot_descent_keeps_a_runaway_path_from_stretching_nothing(tmp_path):
     path = str(tmp_path / "d.png")
     F.plot_descent(F.descent_data(10.0, steps=3)["path"], path, lr=10.0)
     assert png_size(path) == figure("descent.png").pixels()
+
+
+def small_record(losses: list[float]) -> dict:
+    """A record as `train --history` writes it: 4 iterations of 2 per epoch, pure."""
+    return {"impl": "pure", "iter_per_epoch": 2, "train_loss": losses,
+            "epochs": [{"iteration": 0, "loss": 2.3, "train_acc": 0.1, "test_acc": 0.2},
+                       {"iteration": 2, "loss": 2.0, "train_acc": 0.3, "test_acc": 0.25}],
+            "final": {"iteration": 3, "train_acc": 0.4, "test_acc": 0.35},
+            "hyperparameters": {"train_size": 20, "batch_size": 10, "lr": 0.1,
+                                "hidden_size": 5}}
+
+
+@pytest.mark.parametrize("losses", [[2.3, 2.2, 2.0, 1.9], [2.3, 50.0, math.inf, math.nan]],
+                         ids=["learning", "diverged"])
+def test_the_clis_plots_are_the_guides_figures(losses, tmp_path):
+    pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
+    from purenet_cli import plots
+
+    history, descent = str(tmp_path / "h.png"), str(tmp_path / "d.png")
+    plots.plot_history(small_record(losses), history)  # what train --plot calls
+    plots.plot_descent([[-3.0, 4.0], [-2.4, 3.2]], descent, lr=0.1)  # what descent --plot calls
+    assert png_size(history) == figure("training.png").pixels()
+    assert png_size(descent) == figure("descent.png").pixels()
+    assert sorted(os.listdir(tmp_path)) == ["d.png", "h.png"]  # atomic: no temporary left
 
 
 # --- the MNIST figures ------------------------------------------------------------------
@@ -182,27 +217,145 @@ def mnist():
     return load_mnist(normalize=True, data_dir=data_dir())
 
 
+needs_matplotlib = pytest.mark.skipif(
+    importlib.util.find_spec("matplotlib") is None,
+    reason="the figures command needs the plot extra: pip install -e '.[plot]'")
+TEST_ITERS = 100  # the command trains 3000; the tests check what is drawn, not how well
+
+
 @pytest.fixture(scope="module")
-def written(mnist, tmp_path_factory):
+def trained(mnist):
+    """One brief run shared by every test below: (network, record)."""
+    return F.train_briefly(mnist, iters=TEST_ITERS)
+
+
+@pytest.fixture(scope="module")
+def written(mnist, trained, tmp_path_factory):
+    """`purenet figures DIR` run once, drawing from the shared brief run: (DIR, its output)."""
     pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
-    directory = str(tmp_path_factory.mktemp("figures"))
-    return directory, F.write_figures(directory, data_dir=data_dir(), iters=200)
+    directory = str(tmp_path_factory.mktemp("figures") / "new")  # created by the command
+    asked = []
+    with pytest.MonkeyPatch.context() as mp:  # MNIST read and trained once for the module
+        mp.setattr(F, "mnist", lambda data_dir: asked.append(data_dir) or mnist)
+        mp.setattr(F, "train_briefly", lambda data, iters: asked.append(iters) or trained)
+        result = invoke("figures", directory, "--data-dir", data_dir())
+    assert result.exit_code == 0, result.output
+    assert asked == [data_dir(), F.TRAIN_ITERS]
+    return directory, result.output
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, list(args))
 
 
 @needs_mnist
-def test_write_figures_writes_every_figure_as_a_png_of_its_size(written):
-    directory, paths = written
-    assert paths == [os.path.join(directory, f.name) for f in F.FIGURES]
-    assert sorted(os.listdir(directory)) == sorted(f.name for f in F.FIGURES)
+def test_the_figures_command_writes_every_figure_as_a_png_of_its_size(written):
+    directory, output = written
+    lines = output.splitlines()
+    paths = [os.path.join(directory, f.name) for f in F.FIGURES]
+    assert lines[:-1] == [f"wrote {path}: {f.teaches}" for f, path in zip(F.FIGURES, paths)]
+    assert re.fullmatch(r"14 figures in \d+\.\d s", lines[-1])
+    assert sorted(os.listdir(directory)) == sorted(f.name for f in F.FIGURES)  # nothing else
     for f, path in zip(F.FIGURES, paths):
         assert png_size(path) == f.pixels(), f.name
     assert sum(map(os.path.getsize, paths)) < 2_000_000  # docs/figures stays small
 
 
 @needs_mnist
-def test_the_misclassified_digits_really_are_misclassified(mnist):
-    (x_train, t_train), (x_test, t_test) = mnist
-    network, _ = F.train_briefly(((x_train, t_train), (x_test, t_test)), iters=100)
+def test_figures_are_not_overwritten_without_force(written):
+    directory, _ = written
+    def stamps():
+        return {n: os.path.getmtime(os.path.join(directory, n)) for n in os.listdir(directory)}
+
+    before = stamps()
+    result = invoke("figures", directory)
+    assert result.exit_code == 2
+    assert (f"{directory} already holds loss_functions.png and 13 more; pass --force to "
+            f"overwrite them") in result.output
+    assert stamps() == before
+
+
+@needs_matplotlib
+@pytest.mark.parametrize("content, words", [
+    (b"not a zip", "w.npz is not a valid .npz weights file"),
+    (None, "w.npz holds a 700-5-10 net; the figures need a 784-H-10 net"),
+])
+def test_bad_params_fail_in_one_line_before_any_data_is_read(content, words, tmp_path,
+                                                             monkeypatch):
+    params = tmp_path / "w.npz"
+    if content is None:
+        reference.two_layer_net.TwoLayerNet(700, 5, 10, seed=0).save(str(params))
+    else:
+        params.write_bytes(content)
+    monkeypatch.setattr(F, "mnist", lambda data_dir: pytest.fail("data read first"))
+    result = invoke("figures", str(tmp_path / "out"), "--params", str(params))
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and words in result.output
+    assert len(result.output.splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # nothing made
+
+
+@needs_matplotlib
+def test_missing_mnist_fails_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    for name, info in list(purenet.mnist.DATASETS.items()):  # no download: fail at once
+        monkeypatch.setitem(purenet.mnist.DATASETS, name, dataclasses.replace(info, mirrors=()))
+    result = invoke("figures", str(tmp_path / "out"), "--data-dir", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: MNIST files not found: train-images-idx3-ubyte.gz")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_without_matplotlib_the_command_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    result = invoke("figures", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output == "Error: figures needs matplotlib: pip install -e '.[plot]'\n"
+
+
+@needs_matplotlib
+def test_a_directory_that_cannot_be_made_is_refused_first(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = invoke("figures", str(blocker / "out"))
+    assert result.exit_code == 2
+    assert f"{blocker} is not a writable directory" in result.output
+
+
+@needs_mnist
+def test_saved_params_are_the_network_drawn(mnist, trained, tmp_path, monkeypatch):
+    network = F.fresh_network(seed=3)
+    params = str(tmp_path / "w.npz")
+    network.save(params)
+    drawn = {}
+    monkeypatch.setattr(F, "mnist", lambda data_dir: mnist)
+    monkeypatch.setattr(F, "train_briefly", lambda data, iters: trained)
+    monkeypatch.setattr(F, "draw_figures", lambda directory, data, net, record: drawn.update(
+        net=net, record=record) or [])
+    F.write_figures(str(tmp_path / "out"), params=params)
+    for key, value in network.params.items():
+        assert np.array_equal(drawn["net"].params[key], value)
+    assert drawn["record"] is trained[1]  # training.png: the brief run's record either way
+
+
+@needs_mnist
+def test_the_brief_run_records_what_train_history_writes(trained):
+    network, record = trained
+    assert record["hyperparameters"] == {"iters": TEST_ITERS, "batch_size": 100, "lr": 0.1,
+                                         "hidden_size": 50, "train_size": 60000,
+                                         "test_size": 10000}
+    assert len(record["train_loss"]) == TEST_ITERS and record["iter_per_epoch"] == 600
+    assert record["train_loss"][0] == pytest.approx(math.log(10), abs=0.05)  # a uniform guess
+    assert [e["iteration"] for e in record["epochs"]] == [0]
+    assert record["final"]["iteration"] == TEST_ITERS - 1
+    assert network.params["W1"].shape == (784, 50)
+
+
+@needs_mnist
+def test_the_misclassified_digits_really_are_misclassified(mnist, trained):
+    _, (x_test, t_test) = mnist
+    network, _ = trained
     data = F.misclassified_data(network, x_test[:2000], t_test[:2000])
     assert len(data["index"]) == 12
     guesses = network.predict(x_test[data["index"]]).argmax(axis=1)
@@ -249,24 +402,11 @@ def test_loss_vs_accuracy_sweep(mnist):
     assert len(set(data["loss"][near])) == 5 and len(set(data["accuracy"][near])) == 1
 
 
-@needs_mnist
-def test_saved_params_are_the_network_drawn(mnist, tmp_path):
-    network = F.fresh_network(seed=3)
-    params = str(tmp_path / "w.npz")
-    network.save(params)
-    drawn, record = F.network_and_record(mnist, params=params, iters=2)
-    for key, value in network.params.items():
-        assert np.array_equal(drawn.params[key], value)
-    assert len(record["train_loss"]) == 2  # the record of the brief run, for training.png
-
-
 DOCS = os.path.join(os.path.dirname(__file__), os.pardir, "docs")
 
 
 @pytest.mark.parametrize("guide", ["chapter4.md", "chapter4.ko.md"])
 def test_each_guide_shows_every_figure_and_each_is_committed(guide):
-    import re
-
     with open(os.path.join(DOCS, guide), encoding="utf-8") as f:
         shown = re.findall(r"\]\(figures/([\w.]+\.png)\)", f.read())
     assert sorted(shown) == sorted(f.name for f in F.FIGURES)  # each once, none missing
@@ -276,10 +416,11 @@ def test_each_guide_shows_every_figure_and_each_is_committed(guide):
     assert committed < 2_000_000
 
 
-@needs_mnist
-def test_a_bad_params_file_fails_before_any_training(mnist, tmp_path, monkeypatch):
-    bad = tmp_path / "w.npz"
-    bad.write_bytes(b"not a zip")
-    monkeypatch.setattr(F, "train_briefly", lambda *a, **k: pytest.fail("trained first"))
-    with pytest.raises(ValueError, match="w.npz"):
-        F.network_and_record(mnist, params=str(bad))
+def test_the_readme_shows_committed_figures_of_the_guide():
+    with open(os.path.join(DOCS, os.pardir, "README.md"), encoding="utf-8") as f:
+        shown = re.findall(r"\]\((docs/[\w./]+\.png)\)", f.read())
+    assert shown, "the README shows the training figure"
+    for path in shown:
+        assert path.startswith("docs/figures/"), path  # redrawn by `purenet figures`
+        name = path.removeprefix("docs/figures/")
+        assert png_size(os.path.join(DOCS, "figures", name)) == figure(name).pixels()

@@ -237,7 +237,7 @@ def test_descent_plot_that_cannot_be_drawn_is_one_line(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
 
-    def refuse(path: list, file: str, replace: bool = True) -> None:
+    def refuse(path: list, file: str, lr: float | None = None, replace: bool = True) -> None:
         raise ValueError("Axis limits cannot be NaN or Inf")
 
     monkeypatch.setattr(cli, "plot_descent", refuse)

@@ -119,7 +119,7 @@ def test_wheel_carries_the_license_and_declares_it(built):
 def test_sdist_carries_the_source_the_license_and_what_the_readme_shows(built):
     _, sdist_files, _ = built
     shown = _readme_targets()
-    assert "docs/training.png" in shown  # the parser still finds the README's figure
+    assert "docs/figures/training.png" in shown  # the parser still finds the README's figure
     expected = {"LICENSE", "README.md", "pyproject.toml", "cli.py", *shown}
     expected |= set().union(*(_python_files(p) for p in PACKAGES))
     expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*")
