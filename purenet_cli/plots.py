@@ -7,14 +7,14 @@ only, never a window.
 from __future__ import annotations
 
 import math
+from itertools import takewhile
 from types import ModuleType
 from typing import Any
 
 import click
 
 from purenet.weights_file import atomic_write
-
-PLOT_HINT = "pip install -e '.[plot]'"
+from purenet_cli.install import extra_hint
 
 
 def require_matplotlib() -> None:
@@ -22,7 +22,7 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise click.ClickException(f"--plot needs matplotlib: {PLOT_HINT}") from None
+        raise click.ClickException(f"--plot needs matplotlib: {extra_hint('plot')}") from None
 
 
 def pyplot() -> ModuleType:
@@ -65,8 +65,26 @@ def plot_history(record: dict[str, Any], path: str) -> None:
     plt.close(fig)
 
 
+# matplotlib squares coordinates on the way to pixels (quiver's arrow lengths): past
+# about 1e154 that overflows, and NaN or inf stops it with an error
+DRAWABLE = 1e150
+
+
 def plot_descent(path: list, file: str) -> None:
-    """Draw -grad f as arrows on a grid with the descent path on top (the book's figure 4-9)."""
+    """Draw -grad f as arrows on a grid with the descent path on top (the book's figure 4-9).
+
+    A path that overflows (NaN, inf, or past 1e150) is drawn up to its last
+    drawable point, and the title says from which step it is left out.
+    """
+    shown = list(takewhile(lambda p: all(abs(v) <= DRAWABLE for v in p), path))  # NaN: False
+    if not shown:
+        raise click.ClickException(
+            f"cannot draw the path: its start ({path[0][0]:g}, {path[0][1]:g}) is past the "
+            f"{DRAWABLE:g} a plot can show; start nearer (0, 0) or drop --plot")
+    title = "gradient descent on x0² + x1²"
+    if len(shown) < len(path):
+        title += f"\n(from step {len(shown)} the path overflows: not drawn)"
+    path = shown
     plt = pyplot()
     reach = max(4.0, *(abs(v) for p in path for v in p)) * 1.15
     ticks = [-reach + 2 * reach * k / 16 for k in range(17)]
@@ -77,7 +95,7 @@ def plot_descent(path: list, file: str) -> None:
     ax.quiver(gx, gy, [-2 * a for a in gx], [-2 * b for b in gy], angles="xy", color="0.6")
     ax.plot([p[0] for p in path], [p[1] for p in path], "o-", color="tab:blue", markersize=3)
     ax.plot([0], [0], "+", color="black", markersize=12)
-    ax.set(xlabel="x0", ylabel="x1", title="gradient descent on x0² + x1²", aspect="equal",
+    ax.set(xlabel="x0", ylabel="x1", title=title, aspect="equal",
            xlim=(-reach, reach), ylim=(-reach, reach))
     fig.tight_layout()
     atomic_write(file, lambda f: fig.savefig(f, format="png", dpi=100))
