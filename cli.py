@@ -57,7 +57,7 @@ __all__ = ["BLAS_THREAD_VARIABLES", "cli", "limit_blas_threads", "main"]
 
 
 # every option shows its default; a bare `purenet` prints this help (exit 0)
-CONTEXT = {"help_option_names": ["-h", "--help"], "show_default": True}
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "show_default": True}
 DATA_DIR_HELP = ("Directory of the data set's four .gz files.  [default: the cache "
                  "~/.cache/purenet, downloading what is missing]")
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_a_backprop_that_gives_zeros_where_the_slope_is_real_still_fails(
 
     right = TwoLayerNet.gradient
 
-    def zero_b1(self: TwoLayerNet, x: object, t: object) -> dict:
+    def zero_b1(self: TwoLayerNet, x: Any, t: Any) -> dict:
         grads = right(self, x, t)
         return {**grads, "b1": [0.0] * len(grads["b1"])}
 
@@ -123,26 +124,34 @@ def test_a_memory_error_anywhere_is_one_line(monkeypatch: pytest.MonkeyPatch,
     assert err.startswith("Error: out of memory")
 
 
-@pytest.mark.parametrize("args, drawn", [
-    (["--x0", "1e308", "--x1", "1e308"], None),  # the start itself cannot be drawn
-    (["--lr", "1e308", "--steps", "3"], 1),  # the start, then inf and nan
-    (["--x0", "1e150", "--x1", "1e150", "--steps", "3"], 1),
+@pytest.mark.parametrize("args, drawable, note", [
+    (["--x0", "1e308", "--x1", "1e308"], False, None),  # the start itself cannot be drawn
+    (["--lr", "1e308", "--steps", "3"], True, "from step 1 the path overflows: not drawn"),
+    (["--x0", "1e150", "--x1", "1e150", "--steps", "3"], True, None),  # the largest drawn
 ])
-def test_descent_plots_of_paths_that_overflow(args: list[str], drawn: int | None,
+def test_descent_plots_of_paths_that_overflow(args: list[str], drawable: bool, note: str | None,
                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    seen: list[int] = []
-    real = plots.atomic_write
-    monkeypatch.setattr(plots, "atomic_write", lambda path, write: (seen.append(1),
-                                                                    real(path, write)))
+    titles: list[str] = []
+    real = plots.pyplot
+
+    def pyplot() -> Any:  # matplotlib as plot_descent uses it, noting the titles it sets
+        plt = real()
+        monkeypatch.setattr(plt.Axes, "set_title", lambda ax, title, *a, **k: titles.append(
+            title))
+        return plt
+
+    monkeypatch.setattr(plots, "pyplot", pyplot)
     png = tmp_path / "d.png"
     code, out, err = run_main(capsys, "descent", *args, "--plot", str(png))
-    if drawn is None:
+    if not drawable:
         assert code == 1 and err.count("\n") == 1 and "cannot draw the path" in err, err
         assert not png.exists()
     else:
         assert (code, err) == (0, ""), err
-        assert png.read_bytes().startswith(b"\x89PNG") and seen == [1]
+        assert png.read_bytes().startswith(b"\x89PNG")
+        assert titles[-1].startswith("gradient descent on x0² + x1²"), titles
+        assert (note in titles[-1]) if note else ("\n" not in titles[-1]), titles
 
 
 @pytest.mark.skipif(not HAS_DATA, reason="real MNIST needed: set PURENET_DATA")
