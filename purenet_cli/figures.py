@@ -23,6 +23,7 @@ import click
 import numpy as np
 
 from purenet.weights_file import atomic_write
+from purenet_cli.install import extra_hint
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
 
@@ -269,7 +270,7 @@ def pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise ImportError("drawing the figures needs matplotlib: pip install -e '.[plot]'"
+        raise ImportError(f"drawing the figures needs matplotlib: {extra_hint('plot')}"
                           ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -412,21 +413,22 @@ def draw_gradient_field(data: dict[str, Any], path: str) -> None:
     _save(fig, path)
 
 
-def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool = True) -> None:
+def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool = True,
+                 note: str = "") -> None:
     """Draw a descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
 
     path is the list of points gradient_descent returned; the window is fixed to
     the start's neighbourhood, so a path that runs away leaves it instead of
-    stretching the axes to 1e13.
+    stretching the axes to 1e13. note, if any, goes under the title.
     """
     points = np.asarray(path, dtype=float)
     fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
-    _draw_path(ax, points, lr)
+    _draw_path(ax, points, lr, note)
     fig.tight_layout()
     _save(fig, file, replace)
 
 
-def _draw_path(ax: Any, points: np.ndarray, lr: float | None) -> None:
+def _draw_path(ax: Any, points: np.ndarray, lr: float | None, note: str = "") -> None:
     reach = 1.15 * max(1.0, float(np.abs(points[0]).max()))
     _contours(ax, reach)
     ax.plot(points[:, 0], points[:, 1], "o-", color="tab:blue", markersize=3, linewidth=1)
@@ -436,7 +438,7 @@ def _draw_path(ax: Any, points: np.ndarray, lr: float | None) -> None:
     ax.plot(*points[-1], "*", color="tab:red", markersize=13, label=f"end {_pt(points[-1])}")
     steps = len(points) - 1
     eta = f"η = {lr:g}, " if lr is not None else ""
-    ax.set_title(f"Gradient descent, {eta}{steps} steps")
+    ax.set_title(f"Gradient descent, {eta}{steps} steps" + (f"\n{note}" if note else ""))
     ax.legend(loc="lower left", fontsize=8)
 
 

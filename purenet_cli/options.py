@@ -10,6 +10,7 @@ import math
 import os
 
 import click
+from click.core import ParameterSource
 
 from purenet.monitor import plural
 
@@ -23,6 +24,10 @@ PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
 # minutes or memory; a std of 1e308 would start from infinite weights.
 MAX_SIZE, MAX_STD = 10_000, 1000.0
 MAX_STEPS = 100_000  # descent: a bound, so a typo cannot run for hours
+# gradcheck's numerical gradient costs 2 loss evaluations per parameter, each about
+# N * parameters multiply-adds: past this many it runs for minutes in pure Python
+# (about 1e7 multiply-adds a second) and holds memory to match
+MAX_GRADCHECK_WORK = 5 * 10**8
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -37,6 +42,36 @@ def positive(ctx: click.Context, param: click.Parameter, value: float | None) ->
     if value is not None and not (value > 0 and math.isfinite(value)):
         raise click.BadParameter(f"must be a positive number, got {value:g}")
     return value
+
+
+def data_directory(ctx: click.Context, param: click.Parameter,
+                   value: str | None) -> str | None:
+    """A click callback for --data-dir (or $PURENET_DATA): refuse a path that is no directory.
+
+    A mistyped path is a usage error like any other option value (exit 2), before
+    any work: it must not fall through to the next directory and load other data.
+    """
+    if value is not None and not os.path.isdir(os.path.expanduser(value)):
+        problem = "is a file" if os.path.exists(os.path.expanduser(value)) else "does not exist"
+        from_env = ctx.get_parameter_source(param.name or "") is ParameterSource.ENVIRONMENT
+        raise click.BadParameter(f"{value} {problem}: name the directory that holds the "
+                                 f"data set's four .gz files",
+                                 param_hint="PURENET_DATA" if from_env else "'--data-dir'")
+    return value
+
+
+def check_gradcheck_size(input_size: int, hidden: int, output_size: int,
+                         batch_size: int) -> None:
+    """Refuse a gradcheck whose numerical gradient would run for minutes (or run out of memory)."""
+    params = (input_size + 1) * hidden + (hidden + 1) * output_size  # W1, b1, W2, b2
+    work = 2 * params * batch_size * params
+    if work > MAX_GRADCHECK_WORK:
+        raise click.UsageError(
+            f"gradcheck is for small nets: a {input_size}-{hidden}-{output_size} net has "
+            f"{params:,} parameters, and its numerical gradient on a batch of {batch_size:,} "
+            f"takes 2 loss evaluations per parameter of about {batch_size * params:,} "
+            f"multiply-adds each ({work:.1e} in all, more than the {MAX_GRADCHECK_WORK:.0e} "
+            f"that finish in about a minute); choose smaller sizes or --batch-size")
 
 
 def check_train_options(impl: str, grad: str, dtype: str | None, save_path: str | None,

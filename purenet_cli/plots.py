@@ -9,11 +9,16 @@ and `train --impl pure` without --plot needs neither.
 
 from __future__ import annotations
 
+from itertools import takewhile
 from typing import Any
 
 import click
 
-PLOT_HINT = "pip install -e '.[plot]'"
+from purenet_cli.install import extra_hint
+
+# matplotlib squares coordinates on the way to pixels (contour levels, arrow lengths):
+# past about 1e154 that overflows, and NaN or inf stops it with an error
+DRAWABLE = 1e150
 
 
 def require_matplotlib(what: str = "--plot") -> None:
@@ -21,7 +26,7 @@ def require_matplotlib(what: str = "--plot") -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise click.ClickException(f"{what} needs matplotlib: {PLOT_HINT}") from None
+        raise click.ClickException(f"{what} needs matplotlib: {extra_hint('plot')}") from None
 
 
 def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
@@ -37,8 +42,17 @@ def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> Non
 def plot_descent(path: list, file: str, lr: float | None = None, replace: bool = True) -> None:
     """Draw a descent path over the contours of x0^2 + x1^2 into a PNG: figures.plot_descent.
 
+    A path that overflows (NaN, inf, or past 1e150) is drawn up to its last
+    drawable point, and the title says from which step it is left out.
     replace=False refuses (FileExistsError) a file that appeared at file meanwhile.
     """
+    shown = list(takewhile(lambda p: all(abs(v) <= DRAWABLE for v in p), path))  # NaN: False
+    if not shown:
+        raise click.ClickException(
+            f"cannot draw the path: its start ({path[0][0]:g}, {path[0][1]:g}) is past the "
+            f"{DRAWABLE:g} a plot can show; start nearer (0, 0) or drop --plot")
+    note = "" if len(shown) == len(path) else \
+        f"(from step {len(shown)} the path overflows: not drawn)"
     from purenet_cli import figures
 
-    figures.plot_descent(path, file, lr=lr, replace=replace)
+    figures.plot_descent(shown, file, lr=lr, replace=replace, note=note)
