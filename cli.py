@@ -26,7 +26,7 @@ from purenet_cli import report
 from purenet_cli.arrays import shape_of
 from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads
 from purenet_cli.data import load_data
-from purenet_cli.descent import closed_form, descent_trouble
+from purenet_cli.descent import print_descent
 from purenet_cli.errors import run_command
 from purenet_cli.gradcheck import verdict
 from purenet_cli.impls import INPUT_SIZE, OUTPUT_SIZE, load_impl
@@ -210,17 +210,7 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     # function_2 takes a point (a Vector); gradient_descent's f is typed for any Array
     f: Callable[[Any], float] = function_2
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
-    click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
-               f"lr {lr:g}, {plural(steps, 'step')}")
-    click.echo(f"{'step':>6}  {'x0':>13}  {'x1':>13}  {'f(x)':>13}")
-    for k, point in enumerate(path):
-        if k % every == 0 or k == steps:
-            click.echo(f"{k:6d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
-    for line in closed_form(x0, x1, lr, steps, final):
-        click.echo(line)
-    trouble = descent_trouble(f, path, lr)
-    if trouble:
-        click.echo(trouble)
+    print_descent(f, x0, x1, lr, steps, every, path, final)
     if plot_path is not None:
         problem = write_one(plot_path, lambda file: plot_descent(path, file, lr=lr, replace=force))
         if problem is not None:
