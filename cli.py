@@ -70,6 +70,7 @@ def cli(ctx: click.Context) -> None:
       purenet evaluate params.npz         the test accuracy of saved weights
       purenet descent --plot d.png        gradient descent on x0^2 + x1^2
       purenet gradcheck --impl pure       backprop against the numerical gradient
+      purenet figures docs/figures --force   every figure of the chapter-4 guide
 
     `purenet COMMAND --help` tells more; `python -m purenet` runs the same.
     """
