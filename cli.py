@@ -22,37 +22,31 @@ import click
 
 from purenet.evaluation import accuracy_in_chunks
 from purenet.monitor import plural
-from purenet.train import Hyperparameters, train
 from purenet_cli import report
-from purenet_cli.arrays import flat, shape_of
+from purenet_cli.arrays import shape_of
 from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads
 from purenet_cli.data import load_data
-from purenet_cli.descent import closed_form, descent_trouble
-from purenet_cli.errors import quiet_overflow_warnings, run_command
-from purenet_cli.explain import Explainer
+from purenet_cli.descent import print_descent
+from purenet_cli.errors import run_command
 from purenet_cli.gradcheck import verdict
-from purenet_cli.impls import INPUT_SIZE, OUTPUT_SIZE, Impl, load_impl
+from purenet_cli.impls import INPUT_SIZE, OUTPUT_SIZE, load_impl
 from purenet_cli.install import print_version
 from purenet_cli.network import start_network
-from purenet_cli.numerical import timed_numerical_gradient
 from purenet_cli.options import (
     MAX_SIZE,
     MAX_STD,
     MAX_STEPS,
-    check_batch_size,
     check_gradcheck_size,
     check_train_options,
     data_directory,
     finite,
     positive,
-    sizes,
     start_point,
 )
-from purenet_cli.outputs import check_outputs, write_one, write_outputs
+from purenet_cli.outputs import check_outputs, write_one
 from purenet_cli.plots import plot_descent, require_matplotlib
-from purenet_cli.preflight import preflight
-from purenet_cli.progress import Progress
 from purenet_cli.stops import signals_stop_the_run
+from purenet_cli.training import TrainOptions, finish_run, prepare_run, run_training
 
 __all__ = ["BLAS_THREAD_VARIABLES", "cli", "limit_blas_threads", "main"]
 
@@ -76,6 +70,7 @@ def cli(ctx: click.Context) -> None:
       purenet evaluate params.npz         the test accuracy of saved weights
       purenet descent --plot d.png        gradient descent on x0^2 + x1^2
       purenet gradcheck --impl pure       backprop against the numerical gradient
+      purenet figures docs/figures --force   every figure of the chapter-4 guide
 
     `purenet COMMAND --help` tells more; `python -m purenet` runs the same.
     """
@@ -127,12 +122,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--no-check", is_flag=True, help="Skip the purenet-vs-reference check.")
 @click.option("--explain", is_flag=True, help="Print the first iteration's four steps in full.")
 @click.pass_context
-def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, batch_size: int,
-                  lr: float, hidden: int, weight_init_std: float, seed: int, sampling: str,
-                  train_size: int | None, test_size: int | None, data_dir: str | None,
-                  dataset: str, one_hot_label: bool, dtype: str | None, save_path: str | None,
-                  history_path: str | None, plot_path: str | None, force: bool,
-                  no_check: bool, explain: bool) -> None:
+def train_command(ctx: click.Context, **options: Any) -> None:
     """Train the two-layer net of chapter 4.5 with mini-batch SGD, printing each epoch.
 
     Same seed, same batches, same start weights in both --impl: their losses
@@ -141,68 +131,17 @@ def train_command(ctx: click.Context, impl: str, grad: str, iters: int | None, b
     written as far as training got.
     """
     started = time.perf_counter()
+    o = TrainOptions(**options)
     with signals_stop_the_run() as stops:  # Ctrl-C, SIGTERM, SIGHUP: stop, keep what was gathered
-        dtype = check_train_options(impl, grad, dtype, save_path, plot_path)
+        dtype = check_train_options(o.impl, o.grad, o.dtype, o.save_path, o.plot_path)
         # a signal during this check is only noted, so no probe file is left behind
-        check_outputs({"--save": save_path, "--history": history_path, "--plot": plot_path},
-                      force)
+        check_outputs(o.outputs(), o.force)
         with stops.stopping():  # from here until training stops, the first signal stops it
-            if plot_path is not None:
-                require_matplotlib()
-            train_size, test_size, iters = sizes(impl, train_size, test_size, iters)
-            check_batch_size(batch_size, train_size)
-            package = load_impl(impl)
-            quiet_overflow_warnings()  # a blown-up run is reported in one line, "stopped: ..."
-            data = load_data(package, dtype, data_dir, dataset, one_hot_label, train_size,
-                             test_size)
-            (x_train, _), (x_test, _) = data
-            check_batch_size(batch_size, len(x_train))
-            if impl == "numpy" and not no_check:
-                click.echo(preflight())
-            hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=lr, sampling=sampling)
-            rng = random.Random(seed)  # the start weights, then every batch
-            network = start_network(package, INPUT_SIZE, hidden, OUTPUT_SIZE, weight_init_std,
-                                    rng, dtype)
-            gradient, how = network.loss_and_gradient, grad
-            if grad == "numerical":
-                count = sum(len(flat(v)) for v in network.params.values())
-                how = f"numerical ({2 * count:,} loss evaluations per step: 2 per parameter)"
-                gradient = timed_numerical_gradient(network, iters)
-            ipe = report.announce(impl, dtype, f"{INPUT_SIZE}-{hidden}-{OUTPUT_SIZE}",
-                                  len(x_train), len(x_test), dataset, iters, batch_size,
-                                  sampling, lr, how, seed)
-            progress = Progress(iters, ipe, enabled=sys.stderr.isatty())
-            loop_start = time.perf_counter()
-            history = train(network, package.optimizer.SGD(lr), data, hp, rng,
-                            take=package.take, gradient=gradient,
-                            accuracy=evaluator(impl, network, package),
-                            on_iteration=progress.update,
-                            on_epoch=report.epoch_printer(progress, ipe),
-                            on_step=Explainer(network, hp, len(x_train), grad) if explain
-                            else None)
+            run = prepare_run(o, dtype)
+            history = run_training(run)
         # stopped: from here a signal is only noted, and every file is written
-        progress.clear()
-        loop_seconds = time.perf_counter() - loop_start
-        report.stop_reason(history)
-        record = report.run_record(
-            {"impl": impl, "dtype": dtype, "dataset": dataset, "seed": seed, "grad": grad},
-            {"iters": iters, "batch_size": batch_size, "lr": lr, "sampling": sampling,
-             "hidden_size": hidden, "weight_init_std": weight_init_std,
-             "train_size": len(x_train), "test_size": len(x_test),
-             "one_hot_label": one_hot_label}, history, started)
-        written, failed = write_outputs(network, record, save_path, history_path, plot_path,
-                                        force)
-        report.summary(history, loop_seconds, started, written)
+        failed = finish_run(run, history, started)
     ctx.exit(report.exit_status(history, failed, stops.status()))
-
-
-def evaluator(impl: str, network: Any, package: Impl) -> Callable[[Any, Any], float]:
-    """Return accuracy(x, t) for the run: NumPy's fast twin, or purenet's in chunks."""
-    if impl == "numpy":
-        from reference.evaluation import accuracy_in_chunks as numpy_accuracy_in_chunks
-
-        return lambda x, t: numpy_accuracy_in_chunks(network, x, t)
-    return lambda x, t: accuracy_in_chunks(network, x, t, package.take, package.chunk)
 
 
 @cli.command("evaluate", short_help="Print the test accuracy of saved weights.")
@@ -272,17 +211,7 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     # function_2 takes a point (a Vector); gradient_descent's f is typed for any Array
     f: Callable[[Any], float] = function_2
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
-    click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
-               f"lr {lr:g}, {plural(steps, 'step')}")
-    click.echo(f"{'step':>6}  {'x0':>13}  {'x1':>13}  {'f(x)':>13}")
-    for k, point in enumerate(path):
-        if k % every == 0 or k == steps:
-            click.echo(f"{k:6d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
-    for line in closed_form(x0, x1, lr, steps, final):
-        click.echo(line)
-    trouble = descent_trouble(f, path, lr)
-    if trouble:
-        click.echo(trouble)
+    print_descent(f, x0, x1, lr, steps, every, path, final)
     if plot_path is not None:
         problem = write_one(plot_path, lambda file: plot_descent(path, file, lr=lr, replace=force))
         if problem is not None:

@@ -29,6 +29,7 @@ import platform
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import cli
@@ -54,8 +55,6 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
         import torch
     except ImportError:
         return None
-    import torch.nn.functional as F
-
     from purenet.two_layer_net import TwoLayerNet as PureNet
     from reference.mnist import load_mnist
 
@@ -70,8 +69,19 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
     start = PureNet(784, 50, 10, weight_init_std=0.01, rng=rng).get_params()
     params = [torch.tensor(start[k], dtype=dtype, requires_grad=True)
               for k in ("W1", "b1", "W2", "b2")]
-    W1, b1, W2, b2 = params
     batches = batch_indices(rng, len(x_train), 100, "replacement")
+    result = torch_loop(args.iters, params, batches, (x_train, t_train), (x_test, t_test))
+    return {**result, "version": torch.__version__}
+
+
+def torch_loop(iters: int, params: list[Any], batches: Iterator[list[int]],
+               train: tuple[Any, Any], test: tuple[Any, Any]) -> dict[str, Any]:
+    """Run the numpy run's loop in torch; return its timings, accuracies and losses."""
+    import torch
+    import torch.nn.functional as F
+
+    (x_train, t_train), (x_test, t_test) = train, test
+    W1, b1, W2, b2 = params
     iter_per_epoch = len(x_train) // 100
 
     def accuracy(x: Any, t: Any) -> float:
@@ -86,7 +96,7 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
     losses, epochs = [], []
     clock = time.perf_counter
     loop_start = clock()
-    for i in range(args.iters):
+    for i in range(iters):
         t0 = clock()
         idx = torch.tensor(next(batches))
         x_batch, t_batch = x_train[idx], t_train[idx]
@@ -111,14 +121,14 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
                            "test_acc": accuracy(x_test, t_test)})
             timings["evaluation"] += clock() - t3
     t3 = clock()
-    if epochs[-1]["iteration"] == args.iters - 1:
+    if epochs[-1]["iteration"] == iters - 1:
         final = epochs[-1]
     else:  # the weights the run ends with, as the purenet loop measures them
-        final = {"iteration": args.iters - 1, "train_acc": accuracy(x_train, t_train),
+        final = {"iteration": iters - 1, "train_acc": accuracy(x_train, t_train),
                  "test_acc": accuracy(x_test, t_test)}
     timings["evaluation"] += clock() - t3
     return {"loop": clock() - loop_start, "timings": timings, "epochs": epochs,
-            "final": final, "losses": losses, "version": torch.__version__}
+            "final": final, "losses": losses}
 
 
 def report(name: str, loop: float, timings: dict[str, float], final: dict) -> None:

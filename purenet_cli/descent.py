@@ -1,4 +1,4 @@
-"""What the descent command adds to the path: the closed form, and why a path went wrong.
+"""What the descent command prints: the path, the closed form, and why a path went wrong.
 
 On f(x0, x1) = x0^2 + x1^2 each step is x <- (1 - 2 lr) x, so the path has a
 closed form to compare with; where floats make the path overflow or freeze,
@@ -11,7 +11,26 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import click
+
+from purenet.monitor import plural
 from purenet_cli.arrays import flat
+
+
+def print_descent(f: Callable[[Any], float], x0: float, x1: float, lr: float, steps: int,
+                  every: int, path: list, final: Any) -> None:
+    """Print every `every`-th point of the path (and the last), the closed form, any trouble."""
+    click.echo(f"gradient descent on f(x0, x1) = x0^2 + x1^2 from ({x0:g}, {x1:g}), "
+               f"lr {lr:g}, {plural(steps, 'step')}")
+    click.echo(f"{'step':>6}  {'x0':>13}  {'x1':>13}  {'f(x)':>13}")
+    for k, point in enumerate(path):
+        if k % every == 0 or k == steps:
+            click.echo(f"{k:6d}  {point[0]:13.6g}  {point[1]:13.6g}  {f(point):13.6g}")
+    for line in closed_form(x0, x1, lr, steps, final):
+        click.echo(line)
+    trouble = descent_trouble(f, path, lr)
+    if trouble:
+        click.echo(trouble)
 
 
 def closed_form(x0: float, x1: float, lr: float, steps: int, final: Any) -> list[str]:

@@ -25,6 +25,7 @@ from click.testing import CliRunner, Result
 
 import cli
 import purenet.mnist
+import purenet_cli.training
 import reference.two_layer_net
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -620,7 +621,7 @@ def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
         from purenet.monitor import History
         return History(iter_per_epoch=1)
 
-    monkeypatch.setattr(cli, "train", fake_train)
+    monkeypatch.setattr(purenet_cli.training, "train", fake_train)
     result = train("--impl", "pure", "--test-size", "300")
     assert result.exit_code == 0, result.output
     assert "using --train-size 5000 --iters 1300" in result.output

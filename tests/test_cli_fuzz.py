@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cli
+import purenet_cli.training
 from purenet.two_layer_net import TwoLayerNet
 
 NOT_FINITE = st.sampled_from(["nan", "-nan", "NaN", "inf", "-inf", "+Infinity", "1e400"])
@@ -134,6 +135,7 @@ EVERY_OPTION = [(name, option) for name in sorted(cli.cli.commands)
 @pytest.mark.parametrize("name, option", EVERY_OPTION)
 def test_random_option_values_end_in_one_line(name: str, option: str) -> None:
     with scratch(), mock.patch.object(cli, "load_data", no_data), \
+            mock.patch.object(purenet_cli.training, "load_data", no_data), \
             mock.patch("purenet_cli.options.MAX_GRADCHECK_WORK", 10**5):
         os.environ.pop("PURENET_DATA", None)
 

@@ -87,6 +87,11 @@ def test_purenet_help_shows_every_summary_whole() -> None:
     assert all(len(line) <= 80 for line in text.splitlines())
 
 
+def test_purenet_help_shows_an_example_of_every_command() -> None:
+    examples = CliRunner().invoke(cli.cli, ["--help"]).output.split("Options:")[0]
+    assert [name for name in COMMANDS if f"  purenet {name} " not in examples] == []
+
+
 def test_a_bare_purenet_prints_the_full_help_on_stdout_and_exits_0(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_main(capsys=capsys)

@@ -18,7 +18,7 @@ import pytest
 
 import cli
 import purenet.checks
-from purenet_cli import options, plots
+from purenet_cli import options
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = os.environ.get("PURENET_DATA")
