@@ -53,7 +53,11 @@ def data_directory(ctx: click.Context, param: click.Parameter,
     """
     if value is not None and not os.path.isdir(os.path.expanduser(value)):
         problem = "is a file" if os.path.exists(os.path.expanduser(value)) else "does not exist"
-        from_env = ctx.get_parameter_source(param.name or "") is ParameterSource.ENVIRONMENT
+        source = ctx.get_parameter_source(param.name or "")
+        # some click releases (8.4.0) tell the source only after this callback: then the value
+        # came from the environment if it is what PURENET_DATA holds
+        from_env = source is ParameterSource.ENVIRONMENT or (
+            source is None and os.environ.get("PURENET_DATA") == value)
         raise click.BadParameter(f"{value} {problem}: name the directory that holds the "
                                  f"data set's four .gz files",
                                  param_hint="PURENET_DATA" if from_env else "'--data-dir'")
