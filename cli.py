@@ -84,7 +84,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--grad", type=click.Choice(["backprop", "numerical"]), default="backprop",
               help="How step 2 computes the gradient.")
 @click.option("--iters", type=click.IntRange(min=1), default=None,
-              help="Iterations (mini-batches).  [default: 10000; pure 1300]")
+              help="Iterations (mini-batches).  [default: 10000; pure 1000]")
 @click.option("--batch-size", type=click.IntRange(min=1), default=100,
               help="Images per mini-batch (the book's batch_size).")
 @click.option("--lr", type=float, default=0.1, callback=positive,

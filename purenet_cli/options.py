@@ -15,11 +15,10 @@ from click.core import ParameterSource
 from purenet.monitor import plural
 
 # What --impl pure uses unless told otherwise: a plain Python step of 100 images
-# is far slower than in NumPy, so the book's full run would take most
-# of a day. These finish in minutes and still learn (bench/ measures the cost);
-# 1300 iterations, not 1000, because the first 1000 test images are harder than
-# the average.
-PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1300}
+# is far slower than in NumPy, and the book's full run takes a quarter of an hour
+# or more (README, bench/pure_train.py). These finish in a couple of minutes and
+# still learn: a learner waits for a lesson, not for a benchmark.
+PURE_DEFAULTS = {"train_size": 5000, "test_size": 1000, "iters": 1000}
 # Bounds that catch a slip of the finger (an extra zero or three) before it costs
 # minutes or memory; a std of 1e308 would start from infinite weights.
 MAX_SIZE, MAX_STD = 10_000, 1000.0

@@ -624,9 +624,9 @@ def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(purenet_cli.training, "train", fake_train)
     result = train("--impl", "pure", "--test-size", "300")
     assert result.exit_code == 0, result.output
-    assert "using --train-size 5000 --iters 1300" in result.output
+    assert "using --train-size 5000 --iters 1000" in result.output
     assert "--test-size" not in result.output.splitlines()[0]  # given, so not a default
-    assert seen["sizes"] == (5000, 300, 1300)
+    assert seen["sizes"] == (5000, 300, 1000)
 
 
 @needs_mnist
