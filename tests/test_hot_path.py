@@ -9,6 +9,7 @@ thread, and must count exactly what one pass over the whole chunk counts.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -57,7 +58,10 @@ def test_gradient_is_the_same_with_or_without_the_check_skipped() -> None:
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("n, chunk", [(2500, 1000), (10000, 10000), (130, 10000), (100, 40)])
-def test_the_two_halves_count_what_one_pass_counts(dtype: str, n: int, chunk: int) -> None:
+@pytest.mark.parametrize("free", [True, False])
+def test_the_two_halves_count_what_one_pass_counts(dtype: str, n: int, chunk: int, free: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluation, "second_core_free", lambda: free)  # a thread, or none
     net = reference.two_layer_net.TwoLayerNet(784, 50, 10, weight_init_std=0.3, seed=5)
     for key in net.params:
         net.params[key] = net.params[key].astype(dtype)
@@ -78,3 +82,28 @@ def test_halves_are_cut_at_a_multiple_of_align() -> None:
     assert evaluation._halves(0, 10000) == [range(0, 4992), range(4992, 10000)]
     assert evaluation._halves(20000, 30000) == [range(20000, 24992), range(24992, 30000)]
     assert evaluation._halves(0, 2 * evaluation.ALIGN - 1) == [range(0, 127)]
+
+
+def test_second_core_free_answers_from_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluation.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(evaluation.os, "getloadavg", lambda: (1.0, 1.0, 1.0), raising=False)
+    assert evaluation.second_core_free()  # only this process running on 2 cores
+    monkeypatch.setattr(evaluation.os, "getloadavg", lambda: (2.0, 1.0, 1.0), raising=False)
+    assert not evaluation.second_core_free()  # another process on the second core
+
+
+def test_the_worker_thread_is_used_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    seen = set()
+    real_hits = evaluation._hits
+
+    def hits(*args: Any) -> int:
+        seen.add(threading.get_ident())
+        return real_hits(*args)
+
+    monkeypatch.setattr(evaluation, "second_core_free", lambda: True)
+    monkeypatch.setattr(evaluation, "_hits", hits)
+    net = reference.two_layer_net.TwoLayerNet(784, 50, 10, seed=5)
+    x = np.random.default_rng(1).random((1000, 784))
+    evaluation.accuracy_in_chunks(net, x, np.zeros(1000, dtype=int))
+    assert len(seen) == 2  # this thread and the worker
