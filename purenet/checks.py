@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sized
 from numbers import Integral, Real
 from typing import Any, cast
 
-from purenet.matrix import Matrix, Vector, _fmt, as_batch, as_rows, check_matrix, shape
+from purenet.matrix import Matrix, Rows, Vector, _fmt, as_batch, as_rows, check_matrix, shape
 from purenet.weights_file import PARAM_KEYS, check_param_shapes
 
 # ---------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def check_x(x: Any, params: dict[str, Any]) -> Matrix:
     if d != len(params["W1"]):
         raise ValueError(f"x must be a batch of shape (N, {len(params['W1'])}) "
                          f"(input_size), got {(n, d)}")
-    return x
+    return Rows(x)  # checked: the products that read x again skip its entries (see Rows)
 
 
 def check_t(t: Any, y: Matrix) -> Matrix:
