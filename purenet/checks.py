@@ -180,14 +180,23 @@ def lr_and_steps(lr: object, step_num: object) -> tuple[float, int]:
     refused at the next step.
     """
     lr = learning_rate(lr)
-    # any int type, NumPy's too (they register as Integral), never a float, nor a
-    # bool: NumPy's bool_ is no Integral, though NumPy before 2.3 lets
-    # operator.index take it (with a DeprecationWarning).
-    if isinstance(step_num, bool) or not isinstance(step_num, Integral):
+    steps = whole_number(step_num)
+    if steps is None:
         raise TypeError(f"step_num must be an int, got {type(step_num).__name__}")
-    if step_num < 0:
-        raise ValueError(f"step_num must be >= 0, got {step_num}")
-    return lr, int(step_num)
+    if steps < 0:
+        raise ValueError(f"step_num must be >= 0, got {steps}")
+    return lr, steps
+
+
+def whole_number(value: object) -> int | None:
+    """Return value as an int if it is one of any int type (NumPy's too), else None.
+
+    Never a float, nor a bool: NumPy's bool_ is no Integral, though NumPy before
+    2.3 lets operator.index take it (with a DeprecationWarning).
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        return None
+    return operator.index(value)
 
 
 def descent_inputs(init_x: Vector | Matrix, lr: object, step_num: object
@@ -290,12 +299,8 @@ def check_sizes(input_size: object, hidden_size: object, output_size: object,
 
 
 def _positive_int(name: str, size: Any) -> int:
-    # operator.index takes any int type (a NumPy int too), not 3.0 and not NumPy's bool.
-    try:
-        value = operator.index(size)
-    except TypeError:
-        value = None
-    if value is None or isinstance(size, bool):
+    value = whole_number(size)  # any int type (a NumPy int too), not 3.0 and not a bool
+    if value is None:
         raise TypeError(f"{name} must be a positive int, got {type(size).__name__} {size!r}")
     if value <= 0:
         raise ValueError(f"{name} must be a positive int, got {value}")
@@ -310,11 +315,8 @@ def check_seed(seed: Any) -> int | None:
     """
     if seed is None:
         return None
-    try:
-        value = operator.index(seed)
-    except TypeError:
-        value = None
-    if value is None or isinstance(seed, bool):
+    value = whole_number(seed)
+    if value is None:
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
     if value < 0:
         raise ValueError(f"seed must be >= 0, got {value}")
@@ -458,7 +460,8 @@ def check_chunks(x: Sized, t: Sized, chunk: object) -> None:
     A chunk of 0 or below would measure nothing (range(0, n, -1) is empty, so the
     accuracy came out 0.0), and no rows at all have no accuracy (0 / 0).
     """
-    if isinstance(chunk, bool) or not isinstance(chunk, Integral) or chunk < 1:
+    rows = whole_number(chunk)
+    if rows is None or rows < 1:
         raise ValueError(f"chunk must be a whole number of rows, 1 or more, got {chunk!r}")
     if len(x) == 0:
         raise ValueError("accuracy of no rows: x is empty; pass at least one image")

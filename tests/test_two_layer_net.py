@@ -679,3 +679,14 @@ def test_load_errors_name_the_file_given_as_bytes(tmp_path, net_cls):
     with pytest.raises(ValueError, match=r"^" + str(path).replace(".", r"\.") +
                        r": params is missing key 'b1'"):
         net_cls.load(os.fsencode(path))
+
+
+@pytest.mark.parametrize("net_cls", [PureNet, RefNet])
+def test_numpy_bools_are_no_sizes_nor_seeds_on_any_numpy(net_cls):
+    # NumPy before 2.3 lets operator.index take np.True_ (as 1, with a warning): a size
+    # of 1 or a seed of 1 from a bool would be a silent mistake, so both refuse it
+    with pytest.raises(TypeError, match="input_size must be a positive int, got bool"):
+        net_cls(np.True_, 2, 2)
+    with pytest.raises(TypeError, match="seed must be an int or None, got bool"):
+        net_cls(2, 2, 2, seed=np.True_)
+    assert len(net_cls(np.int64(3), 2, 2, seed=np.int64(1)).params["W1"]) == 3
