@@ -102,12 +102,8 @@ def check_one_hot(t: np.ndarray) -> None:
 def to_labels(t: object, y_shape: tuple[int, ...]) -> np.ndarray | None:
     """Check t against predictions of shape y_shape: return label indices, or None if one-hot.
 
-    Labels are an int for one sample (C,) or N ints for a batch (N, C), each in
-    range(C). One-hot targets must have y's shape exactly, with a single 1 in
-    each row and 0s elsewhere. Anything else raises. The book's ``(y - t) / N``
-    is not so strict: given N labels where a one-hot (N, C) belongs, NumPy
-    refuses (N, C) minus (N,), except when N equals the number of classes C;
-    then it broadcasts without a word and the gradient comes out wrong.
+    purenet.checks.to_labels for arrays: the same rules, the same messages
+    (labels in range(C), or one-hot rows of 0s and a single 1; never broadcast).
     """
     classes = y_shape[-1]
     if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer, list, np.ndarray)):
