@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -99,6 +100,11 @@ class Monitor:
     ``on_epoch(record)`` after each evaluation, ``on_step(phase, step)`` with
     phase "gradient" (before the update) and "update" (after it). A hook's own
     time is counted in no phase.
+
+    An accuracy may come as a Future (measured on another thread while the
+    training goes on): its record then waits in ``pending`` and is appended,
+    and on_epoch called, at the top of the first iteration that finds it done,
+    always in the order measured, and all of them before the final weights are.
     """
 
     def __init__(self, history: History, lr: float,
@@ -111,11 +117,13 @@ class Monitor:
         self.on_step = on_step or (lambda phase, step: None)
         self.i = 0
         self.where = "step"  # what a Ctrl-C interrupts: a step, an evaluation, the final one
+        self.pending: list[dict[str, Any]] = []  # records whose accuracies are still measured
 
     def iterations(self, iters: int) -> Iterator[int]:
         """Yield 0 .. iters - 1, calling on_iteration after each finished iteration."""
         for self.i in range(iters):
             self.where = "step"
+            self.record_finished()
             yield self.i
             self.on_iteration(self.i, self.history.train_loss[-1])
 
@@ -130,6 +138,8 @@ class Monitor:
             if name != "gradient" or not math.isnan(err.value):
                 raise
             raise Diverged(diverged_message(math.nan, self.i, self.lr)) from None
+        if name == "final":  # the final weights' accuracies, once they are in
+            self.history.final = resolved(self.history.final or {})
         self.history.timings[timer] += clock() - start
         if name == "evaluation":
             self.where = "after"
@@ -149,10 +159,29 @@ class Monitor:
         self.where = "after"
         self.on_step("update", step)
 
-    def epoch(self, record: dict[str, float]) -> None:
-        """Record one evaluation and call on_epoch."""
-        self.history.epochs.append(record)
-        self.on_epoch(record)
+    def epoch(self, record: dict[str, Any]) -> None:
+        """Record one evaluation and call on_epoch, once its accuracies are in, in order."""
+        self.pending.append(record)
+        self.record_finished()
+
+    def record_finished(self, wait: bool = False) -> None:
+        """Record the pending evaluations that are done (all of them if wait), oldest first."""
+        while self.pending and (wait or all(value.done() for value in self.pending[0].values()
+                                            if isinstance(value, Future))):
+            record = resolved(self.pending.pop(0))
+            self.history.epochs.append(record)
+            self.on_epoch(record)
+
+    def record_pending(self) -> None:
+        """Wait for the pending evaluations and record them; a second Ctrl-C drops the rest."""
+        try:
+            self.record_finished(wait=True)
+        except KeyboardInterrupt:  # not recorded, as an evaluation interrupted inline
+            for record in self.pending:
+                for value in record.values():
+                    if isinstance(value, Future):
+                        value.cancel()
+            self.pending.clear()
 
     @contextmanager
     def until_stopped(self) -> Iterator[None]:
@@ -168,6 +197,7 @@ class Monitor:
         except Diverged as stop:
             self.history.stopped, self.history.message = "diverged", str(stop)
         except KeyboardInterrupt as stop:
+            self.record_pending()  # measured before the stop, so recorded, as inline
             done = len(self.history.train_loss)
             by = stop.name if isinstance(stop, StopSignal) else "Ctrl-C"
             self.history.stopped = "interrupted"
@@ -182,8 +212,16 @@ class Monitor:
         """
         if self.history.stopped == "interrupted":
             return None
+        self.record_pending()
         final = self.history.final = last_measured(self.history)
         return final if final["test_acc"] is None else None
+
+
+def resolved(record: dict[str, Any]) -> dict[str, Any]:
+    """Return record with each accuracy a float, waiting for any still being measured."""
+    return {key: float(value.result()) if isinstance(value, Future)
+            else float(value) if key.endswith("_acc") and value is not None else value
+            for key, value in record.items()}
 
 
 def last_measured(history: History) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +82,7 @@ def batch_indices(rng: random.Random, train_size: int, batch_size: int, sampling
 def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, Any]],
           hp: Hyperparameters, rng: random.Random, *, take: Take = take_rows,
           gradient: Callable[[Any, Any], tuple[float, dict[str, Any]]] | None = None,
-          accuracy: Callable[[Any, Any], float] | None = None,
+          accuracy: Callable[[Any, Any], float | Future[float]] | None = None,
           on_iteration: Callable[[int, float], None] | None = None,
           on_epoch: Callable[[dict[str, float]], None] | None = None,
           on_step: Callable[[str, Step], None] | None = None) -> History:
@@ -96,10 +97,12 @@ def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, 
 
     ``gradient(x, t) -> (loss, grads)`` defaults to ``network.loss_and_gradient``
     (the book's ``network.gradient``, plus the loss of the same forward pass);
-    ``accuracy(x, t)`` to ``accuracy_in_chunks``. The hooks are the Monitor's
-    (purenet/monitor.py). A loss that is NaN, infinite or near its ceiling stops
-    the run before its update, and Ctrl-C stops it wherever it lands: either way
-    the History so far is returned, with ``stopped`` and ``message`` set.
+    ``accuracy(x, t)`` to ``accuracy_in_chunks``; it may return a Future (a
+    measurement running beside the training), which the Monitor waits for. The
+    hooks are the Monitor's (purenet/monitor.py). A loss that is NaN, infinite or
+    near its ceiling stops the run before its update, and Ctrl-C stops it
+    wherever it lands: either way the History so far is returned, with
+    ``stopped`` and ``message`` set.
     """
     (x_train, t_train), (x_test, t_test) = data
     hp.check(len(x_train))
@@ -127,13 +130,13 @@ def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, 
             if i % history.iter_per_epoch == 0:  # once per epoch: train_acc_list, test_acc_list
                 with run.phase("evaluation"):
                     record = {"iteration": i, "loss": step.loss,
-                              "train_acc": float(accuracy(x_train, t_train)),
-                              "test_acc": float(accuracy(x_test, t_test))}
+                              "train_acc": accuracy(x_train, t_train),
+                              "test_acc": accuracy(x_test, t_test)}
                 run.epoch(record)
     with run.until_stopped():  # the weights returned, unless just measured or interrupted
         final = run.final_to_measure()
         if final is not None:
             with run.phase("final"):
-                final["train_acc"] = float(accuracy(x_train, t_train))
-                final["test_acc"] = float(accuracy(x_test, t_test))
+                final["train_acc"] = accuracy(x_train, t_train)
+                final["test_acc"] = accuracy(x_test, t_test)
     return history

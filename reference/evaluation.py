@@ -7,12 +7,15 @@ views (no copy), the forward pass done in place, softmax left out (it never
 changes which score is largest), each chunk counted in two halves at once, the
 second half on a worker thread: NumPy lets go of the interpreter inside the
 products and exp, so the halves run on two cores when two are free.
+``accuracy_beside`` runs a whole count on a worker thread instead, on a copy of
+the weights, while the training goes on with the originals.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -27,7 +30,8 @@ from purenet.checks import check_chunks
 ALIGN = 64
 
 
-def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000) -> float:
+def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000, *,
+                       halves_beside: bool = True) -> float:
     """Return the fraction of rows of x (N, D) whose predicted class is t's, chunk rows at a time.
 
     t holds labels (N,) or one-hot rows (N, C). The result equals
@@ -35,13 +39,14 @@ def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 
     dtype. Each chunk is cut in two halves (see ALIGN); the second halves are
     counted on a worker thread while this one counts the first halves, when a
     core is idle (see second_core_free): the same sums, the same result, with
-    one BLAS thread per product.
+    one BLAS thread per product. ``halves_beside=False`` keeps it all on this
+    thread (the one accuracy_beside runs it on).
     """
     check_chunks(x, t, chunk)  # chunk >= 1, at least one row, as many labels as rows
     labels = t if t.ndim == 1 else t.argmax(axis=1)  # one-hot (N, C) -> (N,)
     halves = [half for start in range(0, len(x), chunk)
               for half in _halves(start, min(start + chunk, len(x)))]
-    if len(halves) < 2 or not second_core_free():
+    if len(halves) < 2 or not halves_beside or not second_core_free():
         return _hits(network.params, x, labels, halves) / len(x)
     worker = ThreadPoolExecutor(max_workers=1)
     try:  # one task per half, so a Ctrl-C here cancels all but the one running
@@ -52,6 +57,18 @@ def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 
     finally:
         worker.shutdown(wait=True, cancel_futures=True)
     return hits / len(x)
+
+
+def accuracy_beside(worker: ThreadPoolExecutor, network: Any, x: np.ndarray, t: np.ndarray,
+                    chunk: int = 10000) -> Future[float]:
+    """Start accuracy_in_chunks on worker for a copy of network's weights; return its Future.
+
+    The four arrays are copied now, so the training may update the originals
+    while the worker counts: the result is the accuracy of the weights as they
+    are at this call, the same float as accuracy_in_chunks would return here.
+    """
+    weights = SimpleNamespace(params={key: value.copy() for key, value in network.params.items()})
+    return worker.submit(accuracy_in_chunks, weights, x, t, chunk, halves_beside=False)
 
 
 def second_core_free() -> bool:

@@ -1,0 +1,114 @@
+"""The NumPy evaluation beside the training: the same records and lines as inline, in order.
+
+With a core free, train --impl numpy measures a copy of the weights on a worker
+thread while the loop goes on; the Monitor records each measurement once it is
+in, oldest first. These runs force the choice both ways (second_core_free) on
+random images and compare everything but the clock. The worker is slowed down,
+so each measurement is still running when later iterations start.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import cli
+import reference.mnist
+import reference.two_layer_net
+from reference import evaluation
+
+SIZES = ["--train-size", "600", "--test-size", "300", "--batch-size", "100", "--lr", "0.5",
+         "--hidden", "20", "--no-check"]
+
+
+def random_mnist(normalize: bool = True, one_hot_label: bool = False,
+                 **kwargs: Any) -> tuple[Any, ...]:
+    """Random images in which the label's band of 78 pixels is a little brighter: learnable."""
+    gen = np.random.default_rng(0)
+    parts = []
+    for n in (600, 300):
+        t = gen.integers(0, 10, size=n)
+        x = gen.random((n, 784))
+        x[:, :780].reshape(n, 10, 78)[np.arange(n), t] += 0.3
+        parts.append((x / 1.3, t))
+    return tuple(parts)
+
+
+@pytest.fixture(autouse=True)
+def slow_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Random data for the CLI, and a worker that takes its time; return the worker's ids."""
+    monkeypatch.setattr(reference.mnist, "load_mnist", random_mnist)
+    real, workers = evaluation.accuracy_in_chunks, []
+
+    def slow(*args: Any, **kwargs: Any) -> float:
+        if threading.current_thread() is not threading.main_thread():
+            workers.append(threading.get_ident())
+            time.sleep(0.02)  # a few iterations go by meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "accuracy_in_chunks", slow)
+    return workers
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
+        *args: str) -> tuple[int, list[str], dict[str, Any]]:
+    """Train with the measurements beside the loop or inline; return status, lines, history."""
+    monkeypatch.setattr(evaluation, "second_core_free", lambda: beside)
+    (tmp_path / str(beside)).mkdir()
+    path = tmp_path / str(beside) / "h.json"
+    result = CliRunner().invoke(cli.cli, ["train", "--impl", "numpy", *SIZES, *args,
+                                          "--history", str(path)], catch_exceptions=False)
+    lines = [re.sub(r"[\d.]+ s\b", "_ s", line).replace(str(tmp_path / str(beside)), "")
+             for line in result.output.splitlines()]
+    history = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("seconds", "timings"):
+        history.pop(key)
+    return result.exit_code, lines, history
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_measuring_beside_the_loop_records_and_prints_what_inline_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_worker: list[int],
+        dtype: str) -> None:
+    inline = run(tmp_path, monkeypatch, False, "--iters", "40", "--dtype", dtype)
+    assert not slow_worker
+    beside = run(tmp_path, monkeypatch, True, "--iters", "40", "--dtype", dtype)
+    assert len(slow_worker) == 2 * 8  # iterations 0, 6, ..., 36 and the final weights at 39
+    assert beside == inline
+    code, lines, history = inline
+    assert code == 0 and [e["iteration"] for e in history["epochs"]] == list(range(0, 40, 6))
+    epochs = [n for n, line in enumerate(lines) if line.startswith("epoch")]
+    assert len(epochs) == 7 and epochs == list(range(epochs[0], epochs[0] + 7))
+    assert lines[epochs[-1] + 1].startswith("done: 40 iterations")
+    assert lines[-1].startswith("final weights (after 40 iterations)")
+
+
+def test_ctrl_c_records_the_measurements_already_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = reference.two_layer_net.TwoLayerNet.loss_and_gradient
+    calls = []
+
+    def interrupted_at_8(self: Any, x: Any, t: Any) -> Any:
+        calls.append(1)
+        if len(calls) % 9 == 0:  # iteration 8 of each run, two after the measurement at 6
+            raise KeyboardInterrupt
+        return original(self, x, t)
+
+    monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient",
+                        interrupted_at_8)
+    inline = run(tmp_path, monkeypatch, False, "--iters", "40")
+    beside = run(tmp_path, monkeypatch, True, "--iters", "40")
+    assert beside == inline
+    code, lines, history = inline
+    assert code == 130 and [e["iteration"] for e in history["epochs"]] == [0, 6]
+    assert "interrupted (Ctrl-C) in iteration 8, after 8 finished iterations" in \
+        history["message"]
+    assert history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
