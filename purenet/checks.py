@@ -14,7 +14,7 @@ import math
 import numbers
 import operator
 import random
-from collections.abc import Iterable, Sized
+from collections.abc import Callable, Iterable, Sized
 from numbers import Integral, Real
 from typing import Any, cast
 
@@ -227,14 +227,21 @@ def learning_rate(lr: object) -> float:
     return value
 
 
-def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
-    """Raise unless grads has exactly the keys of params, each of its param's shape, in floats."""
+def same_shapes(params: dict[str, Any], grads: dict[str, Any],
+                dims: Callable[[object, str], tuple[int, ...]]) -> None:
+    """Raise unless grads has exactly the keys of params, each of its param's dims (both twins)."""
     check_keys(params, grads)
     for key in params:
-        got, want = _dims(grads[key], f"grads[{key!r}]"), _dims(params[key], f"params[{key!r}]")
+        got, want = dims(grads[key], f"grads[{key!r}]"), dims(params[key], f"params[{key!r}]")
         if got != want:
             raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
                              f"{want}: they must match")
+
+
+def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | Matrix]) -> None:
+    """Raise unless grads has exactly the keys of params, each of its param's shape, in floats."""
+    same_shapes(params, grads, _dims)
+    for key in params:
         # NumPy's twin refuses a bool array; a type scan in C of each row refuses
         # bools alike (True - lr * g would quietly count as 1). The params were
         # checked where the network made them: only the fresh grads are scanned.

@@ -13,7 +13,6 @@ import numpy as np
 
 from purenet.checks import (
     ONE_TOL,
-    check_keys,
     check_param_dict,
     check_seed,
     check_sizes,
@@ -22,6 +21,7 @@ from purenet.checks import (
     lr_and_steps,
     not_one_hot,
     not_probabilities,
+    same_shapes,
 )
 from purenet.matrix import shape
 from purenet.weights_file import PARAM_KEYS, check_param_shapes
@@ -180,12 +180,7 @@ def point_2d(x: object) -> None:
 
 def update_inputs(params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
     """Raise unless grads has exactly the keys of params, each of its param's shape, in floats."""
-    check_keys(params, grads)
-    for key in params:
-        got, want = _dims(grads[key], f"grads[{key!r}]"), _dims(params[key], f"params[{key!r}]")
-        if got != want:
-            raise ValueError(f"grads[{key!r}] has shape {got}, params[{key!r}] has shape "
-                             f"{want}: they must match")
+    same_shapes(params, grads, _dims)
 
 
 def _dims(v: object, name: str) -> tuple[int, ...]:
