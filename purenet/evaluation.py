@@ -6,11 +6,20 @@ so the rows are gathered ``chunk`` at a time by a small function ``take``, the
 one thing that differs between the packages (a list of lists here, ``x[idx]``
 in NumPy). ``reference/evaluation.py`` is the NumPy twin, a faster way to the
 same count.
+
+An evaluation only reads the weights, so it can run beside the training:
+``accuracy_beside`` counts a copy of them in a second process (plain Python
+runs one thread at a time, so a thread would only take turns with the loop)
+while the loop goes on with the originals, when a core is free for it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from purenet.checks import check_chunks
@@ -54,3 +63,74 @@ def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
         rows = range(start, min(start + chunk, n))
         correct += round(network.accuracy(take(x, rows), take(t, rows)) * len(rows))
     return correct / n
+
+
+def second_core_free() -> bool:
+    """True when the last minute's load leaves a core idle beside this process.
+
+    Two workers on one busy core only take turns, and cost a little more than
+    one. Where the load is unknown, the answer is no.
+    """
+    try:
+        load = os.getloadavg()[0]  # runnable processes, this one included
+    except (AttributeError, OSError):  # no load average on this system
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return load < (cores or 1) - 0.5
+
+
+def measuring_process() -> ProcessPoolExecutor:
+    """Return a pool of one process for accuracy_beside, started afresh ("spawn").
+
+    A fresh interpreter inherits nothing half-done from this one (no locks held
+    by threads, as fork could).
+    """
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_leave_stops_to_the_training)
+
+
+def close_measuring(worker: ProcessPoolExecutor) -> None:
+    """Shut a measuring_process() down, ending a count nobody waits for any more.
+
+    The Monitor waits for every measurement it records, so at the end of a run
+    the process is idle and leaves at once; after a second Ctrl-C it may still
+    be counting for nothing, and is ended.
+    """
+    # Its processes, to end one still counting: a pool names them publicly only from 3.14.
+    processes = list((getattr(worker, "_processes", None) or {}).values())
+    worker.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2.0)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _leave_stops_to_the_training() -> None:
+    # A terminal sends Ctrl-C (and a hangup) to every process of the job: the
+    # training decides what a stop means, and it ends this process itself, as
+    # does the closing of its pipe if the training dies.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # Windows has no SIGHUP
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def accuracy_beside(worker: Executor, network: Any, x: Any, t: Any, take: Take = take_rows,
+                    chunk: int = 1000) -> Future[float]:
+    """Start accuracy_in_chunks on worker for a copy of network's weights; return its Future.
+
+    worker is a measuring_process(). The weights are copied now, so the training
+    may update the originals meanwhile: the result is the accuracy of the weights
+    as they are at this call, the same float accuracy_in_chunks would return here.
+    """
+    params = {key: [list(row) for row in value] if isinstance(value[0], list) else list(value)
+              for key, value in network.params.items()}  # floats are never changed in place
+    return worker.submit(_accuracy_of, type(network), params, x, t, take, chunk)
+
+
+def _accuracy_of(cls: type, params: dict[str, list], x: Any, t: Any, take: Take,
+                 chunk: int) -> float:
+    """accuracy_in_chunks of a network of class cls holding params (in the measuring process)."""
+    network: Any = object.__new__(cls)  # no __init__: params come from the training
+    network.params = params
+    return accuracy_in_chunks(network, x, t, take, chunk)

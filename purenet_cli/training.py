@@ -14,13 +14,14 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from purenet.evaluation import accuracy_in_chunks
+import purenet.evaluation
+from purenet.evaluation import accuracy_beside, close_measuring, measuring_process
 from purenet.monitor import History
 from purenet.train import Hyperparameters, train
 from purenet_cli import report
@@ -123,7 +124,9 @@ def run_training(run: Run) -> History:
     o, network, package, progress = run.options, run.network, run.package, run.progress
     x_train = run.data[0][0]
     run.loop_start = time.perf_counter()
-    worker = ThreadPoolExecutor(max_workers=1)  # one measurement at a time, in order
+    # One measurement at a time, in order: NumPy's on a thread (it lets go of the
+    # interpreter in its products), plain Python's in a second process.
+    worker = ThreadPoolExecutor(max_workers=1) if o.impl == "numpy" else measuring_process()
     try:
         return train(network, package.optimizer.SGD(o.lr), run.data, run.hp, run.rng,
                      take=package.take, gradient=run.gradient,
@@ -133,16 +136,19 @@ def run_training(run: Run) -> History:
                      on_step=Explainer(network, run.hp, len(x_train), o.grad) if o.explain
                      else None)
     finally:  # one a Ctrl-C left behind is not recorded: no need to finish it
-        worker.shutdown(wait=True, cancel_futures=True)
+        if isinstance(worker, ThreadPoolExecutor):
+            worker.shutdown(wait=True, cancel_futures=True)
+        else:
+            close_measuring(worker)
 
 
-def evaluator(impl: str, network: Any, package: Impl, worker: ThreadPoolExecutor,
+def evaluator(impl: str, network: Any, package: Impl, worker: Executor,
               ) -> Callable[[Any, Any], float | Future[float]]:
     """Return accuracy(x, t) for the run: NumPy's fast twin, or purenet's in chunks.
 
-    With NumPy and a core idle, the count runs on worker, on a copy of the
-    weights, beside the training (its Future is what the Monitor waits for);
-    on a busy machine it runs here, as purenet's always does.
+    With a core idle, the count runs on worker (a thread for NumPy, a process
+    for plain Python), on a copy of the weights, beside the training (its Future
+    is what the Monitor waits for); on a busy machine it runs here.
     """
     if impl == "numpy":
         from reference import evaluation
@@ -153,7 +159,13 @@ def evaluator(impl: str, network: Any, package: Impl, worker: ThreadPoolExecutor
             return evaluation.accuracy_in_chunks(network, x, t)
 
         return numpy_accuracy
-    return lambda x, t: accuracy_in_chunks(network, x, t, package.take, package.chunk)
+
+    def pure_accuracy(x: Any, t: Any) -> float | Future[float]:
+        if purenet.evaluation.second_core_free():
+            return accuracy_beside(worker, network, x, t, package.take, package.chunk)
+        return purenet.evaluation.accuracy_in_chunks(network, x, t, package.take, package.chunk)
+
+    return pure_accuracy
 
 
 def finish_run(run: Run, history: History, started: float) -> bool:

@@ -13,14 +13,14 @@ the weights, while the training goes on with the originals.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from purenet.checks import check_chunks
+from purenet.evaluation import second_core_free
 
 # A chunk is cut in two at a multiple of this many rows: each half then meets
 # BLAS's kernels at the same offsets as the whole chunk did, so every score is
@@ -59,7 +59,7 @@ def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 
     return hits / len(x)
 
 
-def accuracy_beside(worker: ThreadPoolExecutor, network: Any, x: np.ndarray, t: np.ndarray,
+def accuracy_beside(worker: Executor, network: Any, x: np.ndarray, t: np.ndarray,
                     chunk: int = 10000) -> Future[float]:
     """Start accuracy_in_chunks on worker for a copy of network's weights; return its Future.
 
@@ -69,20 +69,6 @@ def accuracy_beside(worker: ThreadPoolExecutor, network: Any, x: np.ndarray, t: 
     """
     weights = SimpleNamespace(params={key: value.copy() for key, value in network.params.items()})
     return worker.submit(accuracy_in_chunks, weights, x, t, chunk, halves_beside=False)
-
-
-def second_core_free() -> bool:
-    """True when the last minute's load leaves a core idle beside this process.
-
-    Two threads on one busy core only take turns, and cost a little more than
-    one (measured: about 5% more CPU). Where the load is unknown, one thread.
-    """
-    try:
-        load = os.getloadavg()[0]  # runnable processes, this one included
-    except (AttributeError, OSError):  # no load average on this system
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return load < (cores or 1) - 0.5
 
 
 def _halves(start: int, stop: int) -> list[range]:

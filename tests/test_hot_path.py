@@ -85,11 +85,14 @@ def test_halves_are_cut_at_a_multiple_of_align() -> None:
 
 
 def test_second_core_free_answers_from_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluation.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(evaluation.os, "getloadavg", lambda: (1.0, 1.0, 1.0), raising=False)
+    import purenet.evaluation
+    os = purenet.evaluation.os
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0), raising=False)
     assert evaluation.second_core_free()  # only this process running on 2 cores
-    monkeypatch.setattr(evaluation.os, "getloadavg", lambda: (2.0, 1.0, 1.0), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 1.0, 1.0), raising=False)
     assert not evaluation.second_core_free()  # another process on the second core
+    assert evaluation.second_core_free is purenet.evaluation.second_core_free  # one gate
 
 
 def test_the_worker_thread_is_used_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:

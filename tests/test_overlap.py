@@ -112,3 +112,86 @@ def test_ctrl_c_records_the_measurements_already_started(
     assert "interrupted (Ctrl-C) in iteration 8, after 8 finished iterations" in \
         history["message"]
     assert history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
+
+
+# Plain Python: the measurements run in a second process (spawned: nothing is patched
+# there), on the same random images as lists of floats.
+
+def pure_random_mnist(normalize: bool = True, one_hot_label: bool = False,
+                      **kwargs: Any) -> tuple[Any, ...]:
+    """random_mnist's images and labels as lists, as purenet.mnist gives them."""
+    return tuple((x.tolist(), t.tolist()) for x, t in random_mnist())
+
+
+def run_pure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
+             *args: str) -> tuple[tuple[int, list[str], dict[str, Any]], int]:
+    """run() for --impl pure; also return how many measurements went to the second process."""
+    import purenet.evaluation
+    import purenet.mnist
+    import purenet_cli.training
+
+    monkeypatch.setattr(purenet.mnist, "load_mnist", pure_random_mnist)
+    monkeypatch.setattr(purenet.evaluation, "second_core_free", lambda: beside)
+    started = []
+    real = purenet_cli.training.accuracy_beside
+
+    def counted(*a: Any, **k: Any) -> Any:
+        started.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(purenet_cli.training, "accuracy_beside", counted)
+    (tmp_path / f"pure{beside}").mkdir()
+    path = tmp_path / f"pure{beside}" / "h.json"
+    result = CliRunner().invoke(cli.cli, ["train", "--impl", "pure", *SIZES, *args,
+                                          "--history", str(path)], catch_exceptions=False)
+    lines = [re.sub(r"[\d.]+ s\b", "_ s", line).replace(str(tmp_path / f"pure{beside}"), "")
+             for line in result.output.splitlines()]
+    history = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("seconds", "timings"):
+        history.pop(key)
+    return (result.exit_code, lines, history), len(started)
+
+
+def test_pure_measurements_in_a_second_process_record_and_print_what_inline_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inline, inline_started = run_pure(tmp_path, monkeypatch, False, "--iters", "13")
+    beside, beside_started = run_pure(tmp_path, monkeypatch, True, "--iters", "13")
+    assert (inline_started, beside_started) == (0, 2 * 3)  # at 0, 6, 12: the final weights
+    assert beside == inline
+    code, lines, history = inline
+    assert code == 0 and [e["iteration"] for e in history["epochs"]] == [0, 6, 12]
+    assert lines[-1].startswith("final weights (after 13 iterations)")
+
+
+def test_pure_ctrl_c_records_the_measurements_already_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import purenet.two_layer_net
+    original = purenet.two_layer_net.TwoLayerNet.loss_and_gradient
+    calls = []
+
+    def interrupted_at_8(self: Any, x: Any, t: Any) -> Any:
+        calls.append(1)
+        if len(calls) % 9 == 0:  # iteration 8 of each run, two after the measurement at 6
+            raise KeyboardInterrupt
+        return original(self, x, t)
+
+    monkeypatch.setattr(purenet.two_layer_net.TwoLayerNet, "loss_and_gradient",
+                        interrupted_at_8)
+    inline, _ = run_pure(tmp_path, monkeypatch, False, "--iters", "40")
+    beside, started = run_pure(tmp_path, monkeypatch, True, "--iters", "40")
+    assert started == 2 * 2 and beside == inline
+    code, lines, history = inline
+    assert code == 130 and [e["iteration"] for e in history["epochs"]] == [0, 6]
+    assert history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
+
+
+def test_closing_ends_a_measuring_process_still_at_work() -> None:
+    from purenet.evaluation import close_measuring, measuring_process
+    worker = measuring_process()
+    busy = worker.submit(time.sleep, 60)  # a count nobody will wait for
+    while not busy.running():
+        time.sleep(0.01)
+    processes = list(worker._processes.values())
+    start = time.monotonic()
+    close_measuring(worker)
+    assert time.monotonic() - start < 30 and not any(p.is_alive() for p in processes)
