@@ -15,9 +15,11 @@ while the loop goes on with the originals, when a core is free for it.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -65,18 +67,51 @@ def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
     return correct / n
 
 
-def second_core_free() -> bool:
+def second_core_free(own: float = 0.0) -> bool:
     """True when the last minute's load leaves a core idle beside this process.
 
     Two workers on one busy core only take turns, and cost a little more than
-    one. Where the load is unknown, the answer is no.
+    one. ``own`` is the part of the load this program's own measurements made
+    (OwnLoad.now()): that core is ours to use again. Where the load is unknown,
+    the answer is no.
     """
     try:
-        load = os.getloadavg()[0]  # runnable processes, this one included
+        load = os.getloadavg()[0] - own  # runnable processes, this one included
     except (AttributeError, OSError):  # no load average on this system
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return load < (cores or 1) - 0.5
+
+
+class OwnLoad:
+    """How much of the load average a run's own measurements beside it made.
+
+    The load average counts the running processes (and threads), each moment
+    weighted exp(-age / 60 s); a measurement that ran from start to stop adds
+    exp(-(now - stop) / 60) - exp(-(now - start) / 60) to it. A worker busy one
+    epoch in two raises the load by about 0.4: without this it would soon look
+    like another program, and the measurements would come back inline.
+    """
+
+    def __init__(self) -> None:
+        self.spans: list[list[float]] = []  # [queued, done] of each measurement, in order
+
+    def track(self, future: Future[float]) -> Future[float]:
+        """Note when future's measurement is queued and when it is done; return future."""
+        span = [time.monotonic(), math.inf]
+        self.spans.append(span)
+        future.add_done_callback(lambda _: span.__setitem__(1, time.monotonic()))
+        return future
+
+    def now(self) -> float:
+        """Return the part of the last minute's load average the measurements made."""
+        now, free, load = time.monotonic(), 0.0, 0.0
+        for queued, done in self.spans:
+            start, stop = max(queued, free), min(done, now)  # one worker: each waits its turn
+            if start < stop:
+                load += math.exp((stop - now) / 60) - math.exp((start - now) / 60)
+            free = done
+        return load
 
 
 def measuring_process() -> ProcessPoolExecutor:

@@ -227,7 +227,9 @@ def _row_times(row: Sequence[float], b: Matrix, b_cols: list[tuple[float, ...]])
     if not positions:  # an all-zero row: every sum is 0.0, as the dense way gives
         return [0.0] * len(b_cols)
     values = list(filter(None, row))  # the nonzero entries, in the order of positions
-    picked = map(b.__getitem__, positions)  # the rows of b they multiply
+    # The rows of b they multiply: one itemgetter call picks them all (a single
+    # position gives the row itself, so it is wrapped as a one-row tuple).
+    picked = operator.itemgetter(*positions)(b) if len(positions) > 1 else (b[positions[0]],)
     return _dots(values, zip(*picked))  # the picked rows' M columns: M short dot products
 
 

@@ -150,19 +150,20 @@ def evaluator(impl: str, network: Any, package: Impl, worker: Executor,
     for plain Python), on a copy of the weights, beside the training (its Future
     is what the Monitor waits for); on a busy machine it runs here.
     """
+    own = purenet.evaluation.OwnLoad()  # the load the worker adds is no reason to stop
     if impl == "numpy":
         from reference import evaluation
 
         def numpy_accuracy(x: Any, t: Any) -> float | Future[float]:
-            if evaluation.second_core_free():
-                return evaluation.accuracy_beside(worker, network, x, t)
+            if evaluation.second_core_free(own.now()):
+                return own.track(evaluation.accuracy_beside(worker, network, x, t))
             return evaluation.accuracy_in_chunks(network, x, t)
 
         return numpy_accuracy
 
     def pure_accuracy(x: Any, t: Any) -> float | Future[float]:
-        if purenet.evaluation.second_core_free():
-            return accuracy_beside(worker, network, x, t, package.take, package.chunk)
+        if purenet.evaluation.second_core_free(own.now()):
+            return own.track(accuracy_beside(worker, network, x, t, package.take, package.chunk))
         return purenet.evaluation.accuracy_in_chunks(network, x, t, package.take, package.chunk)
 
     return pure_accuracy

@@ -61,7 +61,7 @@ def slow_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
         *args: str) -> tuple[int, list[str], dict[str, Any]]:
     """Train with the measurements beside the loop or inline; return status, lines, history."""
-    monkeypatch.setattr(evaluation, "second_core_free", lambda: beside)
+    monkeypatch.setattr(evaluation, "second_core_free", lambda own=0.0: beside)
     (tmp_path / str(beside)).mkdir()
     path = tmp_path / str(beside) / "h.json"
     result = CliRunner().invoke(cli.cli, ["train", "--impl", "numpy", *SIZES, *args,
@@ -131,7 +131,7 @@ def run_pure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
     import purenet_cli.training
 
     monkeypatch.setattr(purenet.mnist, "load_mnist", pure_random_mnist)
-    monkeypatch.setattr(purenet.evaluation, "second_core_free", lambda: beside)
+    monkeypatch.setattr(purenet.evaluation, "second_core_free", lambda own=0.0: beside)
     started = []
     real = purenet_cli.training.accuracy_beside
 
