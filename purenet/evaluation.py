@@ -25,6 +25,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from purenet.checks import check_chunks
+from purenet.mnist import ImageRows
 
 Take = Callable[[Any, Sequence[int]], Any]
 
@@ -35,6 +36,8 @@ def take_rows(x: Any, indices: Sequence[int]) -> list:
     The pure Python way to gather a batch: works on lists and on the lazy image
     rows of purenet.mnist, which decode only the rows asked for.
     """
+    if isinstance(x, ImageRows):
+        return x.take(indices)  # decoded, and known to be a batch already (see ImageRows.take)
     return [x[i] for i in indices]
 
 
