@@ -10,21 +10,19 @@ same count.
 An evaluation only reads the weights, so it can run beside the training:
 ``accuracy_beside`` counts a copy of them in a second process (plain Python
 runs one thread at a time, so a thread would only take turns with the loop)
-while the loop goes on with the originals, when a core is free for it.
+while the loop goes on with the originals; ``purenet/measuring.py`` runs
+that process.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
-import os
-import signal
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from purenet.checks import check_chunks
+from purenet.matrix import Rows
+from purenet.measuring import MeasuringProcess
 from purenet.mnist import ImageRows
 
 Take = Callable[[Any, Sequence[int]], Any]
@@ -36,8 +34,10 @@ def take_rows(x: Any, indices: Sequence[int]) -> list:
     The pure Python way to gather a batch: works on lists and on the lazy image
     rows of purenet.mnist, which decode only the rows asked for.
     """
-    if isinstance(x, ImageRows):
-        return x.take(indices)  # decoded, and known to be a batch already (see ImageRows.take)
+    if isinstance(x, ImageRows) and x.flatten:
+        # Decoded from bytes, the rows are numbers of one length: a batch the
+        # network need not check entry by entry (see matrix.Rows).
+        return Rows(x.take(indices))
     return [x[i] for i in indices]
 
 
@@ -70,96 +70,13 @@ def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
     return correct / n
 
 
-def second_core_free(own: float = 0.0) -> bool:
-    """True when the last minute's load leaves a core idle beside this process.
+def accuracy_beside(worker: MeasuringProcess, network: Any, x: Any, t: Any,
+                    take: Take = take_rows, chunk: int = 1000) -> Future[float]:
+    """Start accuracy_in_chunks in worker for a copy of network's weights; return its Future.
 
-    Two workers on one busy core only take turns, and cost a little more than
-    one. ``own`` is the part of the load this program's own measurements made
-    (OwnLoad.now()): that core is ours to use again. Where the load is unknown,
-    the answer is no.
-    """
-    try:
-        load = os.getloadavg()[0] - own  # runnable processes, this one included
-    except (AttributeError, OSError):  # no load average on this system
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return load < (cores or 1) - 0.5
-
-
-class OwnLoad:
-    """How much of the load average a run's own measurements beside it made.
-
-    The load average counts the running processes (and threads), each moment
-    weighted exp(-age / 60 s); a measurement that ran from start to stop adds
-    exp(-(now - stop) / 60) - exp(-(now - start) / 60) to it. A worker busy one
-    epoch in two raises the load by about 0.4: without this it would soon look
-    like another program, and the measurements would come back inline.
-    """
-
-    def __init__(self) -> None:
-        self.spans: list[list[float]] = []  # [queued, done] of each measurement, in order
-
-    def track(self, future: Future[float]) -> Future[float]:
-        """Note when future's measurement is queued and when it is done; return future."""
-        span = [time.monotonic(), math.inf]
-        self.spans.append(span)
-        future.add_done_callback(lambda _: span.__setitem__(1, time.monotonic()))
-        return future
-
-    def now(self) -> float:
-        """Return the part of the last minute's load average the measurements made."""
-        now, free, load = time.monotonic(), 0.0, 0.0
-        for queued, done in self.spans:
-            start, stop = max(queued, free), min(done, now)  # one worker: each waits its turn
-            if start < stop:
-                load += math.exp((stop - now) / 60) - math.exp((start - now) / 60)
-            free = done
-        return load
-
-
-def measuring_process() -> ProcessPoolExecutor:
-    """Return a pool of one process for accuracy_beside, started afresh ("spawn").
-
-    A fresh interpreter inherits nothing half-done from this one (no locks held
-    by threads, as fork could).
-    """
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_leave_stops_to_the_training)
-
-
-def close_measuring(worker: ProcessPoolExecutor) -> None:
-    """Shut a measuring_process() down, ending a count nobody waits for any more.
-
-    The Monitor waits for every measurement it records, so at the end of a run
-    the process is idle and leaves at once; after a second Ctrl-C it may still
-    be counting for nothing, and is ended.
-    """
-    # Its processes, to end one still counting: a pool names them publicly only from 3.14.
-    processes = list((getattr(worker, "_processes", None) or {}).values())
-    worker.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=2.0)
-        if process.is_alive():
-            process.kill()
-            process.join()
-
-
-def _leave_stops_to_the_training() -> None:
-    # A terminal sends Ctrl-C (and a hangup) to every process of the job: the
-    # training decides what a stop means, and it ends this process itself, as
-    # does the closing of its pipe if the training dies.
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):  # Windows has no SIGHUP
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
-
-
-def accuracy_beside(worker: Executor, network: Any, x: Any, t: Any, take: Take = take_rows,
-                    chunk: int = 1000) -> Future[float]:
-    """Start accuracy_in_chunks on worker for a copy of network's weights; return its Future.
-
-    worker is a measuring_process(). The weights are copied now, so the training
-    may update the originals meanwhile: the result is the accuracy of the weights
-    as they are at this call, the same float accuracy_in_chunks would return here.
+    The weights are copied now, so the training may update the originals
+    meanwhile: the result is the accuracy of the weights as they are at this
+    call, the same float accuracy_in_chunks would return here.
     """
     params = {key: [list(row) for row in value] if isinstance(value[0], list) else list(value)
               for key, value in network.params.items()}  # floats are never changed in place

@@ -114,8 +114,9 @@ class Rows(list[list[float]]):
     A training step reads its batch x (100 x 784 entries) four times: the
     network's own check, x @ W1, x.T and x.T @ da1. The network's check returns
     x as Rows (the same row lists, in a new outer list), and shape() trusts Rows
-    for its sizes; transpose() of Rows is Rows. Nothing else makes Rows, so any
-    other matrix is checked entry by entry, with the same messages.
+    for its sizes; transpose() of Rows is Rows. Only two things make Rows: that
+    check, and ``evaluation.take_rows`` for rows it decoded from MNIST's bytes
+    itself. Any other matrix is checked entry by entry, with the same messages.
     """
 
 
@@ -142,7 +143,7 @@ def shape(x: object, name: str = "x") -> tuple[int, ...]:
     equal-length lists of numbers (bool counts as not a number), and ValueError
     for empty or ragged input.
     """
-    if type(x) is Rows:  # checked when it was made (see Rows)
+    if type(x) is Rows and x:  # checked when it was made (see Rows)
         return (len(x), len(x[0]))
     if not isinstance(x, list):
         raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix), "

@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from math import prod
 from typing import BinaryIO, cast
 
-from purenet.matrix import Rows
-
 # The book's keys, each naming one file of the four.
 FILES = {
     "train_img": "train-images-idx3-ubyte",
@@ -221,13 +219,8 @@ class ImageRows(Sequence):
         )
 
     def take(self, indices: Iterable[int]) -> list[list]:
-        """The images at ``indices`` as a list of rows: (B,) -> (B, 784) or (B, 1, 28, 28).
-
-        Flat rows come as ``Rows``: decoded from bytes, they are numbers, all of
-        one length, so the network need not check the batch entry by entry.
-        """
-        rows = [self._row(self._check(operator.index(i))) for i in indices]
-        return Rows(rows) if self.flatten else rows
+        """The images at ``indices`` as a list of rows: (B,) -> (B, 784) or (B, 1, 28, 28)."""
+        return [self._row(self._check(operator.index(i))) for i in indices]
 
     def _check(self, i: int) -> int:
         n = len(self)

@@ -101,10 +101,12 @@ class Monitor:
     phase "gradient" (before the update) and "update" (after it). A hook's own
     time is counted in no phase.
 
-    An accuracy may come as a Future (measured on another thread while the
-    training goes on): its record then waits in ``pending`` and is appended,
-    and on_epoch called, at the top of the first iteration that finds it done,
-    always in the order measured, and all of them before the final weights are.
+    An accuracy may come as a Future (measured on another thread or in another
+    process while the training goes on): its record then waits in ``pending``
+    and is appended, and on_epoch called, at the top of the first iteration that
+    finds it done, always in the order measured, and all of them before the
+    final weights are. A stop keeps the ones done and drops the rest, as a stop
+    inline drops the evaluation it interrupts.
     """
 
     def __init__(self, history: History, lr: float,
@@ -168,20 +170,23 @@ class Monitor:
         """Record the pending evaluations that are done (all of them if wait), oldest first."""
         while self.pending and (wait or all(value.done() for value in self.pending[0].values()
                                             if isinstance(value, Future))):
-            record = resolved(self.pending.pop(0))
+            record = resolved(self.pending[0])  # waits here if need be: still pending till then
+            self.pending.pop(0)
             self.history.epochs.append(record)
             self.on_epoch(record)
 
-    def record_pending(self) -> None:
-        """Wait for the pending evaluations and record them; a second Ctrl-C drops the rest."""
-        try:
-            self.record_finished(wait=True)
-        except KeyboardInterrupt:  # not recorded, as an evaluation interrupted inline
-            for record in self.pending:
-                for value in record.values():
-                    if isinstance(value, Future):
-                        value.cancel()
-            self.pending.clear()
+    def drop_pending(self) -> None:
+        """At a stop: record the pending evaluations already done, in order; drop the rest.
+
+        A stop must not wait for a measurement (in plain Python one takes as long
+        as an epoch of training); inline, the stop would have interrupted it too.
+        """
+        self.record_finished()
+        for record in self.pending:
+            for value in record.values():
+                if isinstance(value, Future):
+                    value.cancel()
+        self.pending.clear()
 
     @contextmanager
     def until_stopped(self) -> Iterator[None]:
@@ -197,7 +202,7 @@ class Monitor:
         except Diverged as stop:
             self.history.stopped, self.history.message = "diverged", str(stop)
         except KeyboardInterrupt as stop:
-            self.record_pending()  # measured before the stop, so recorded, as inline
+            self.drop_pending()  # the ones measured already are kept
             done = len(self.history.train_loss)
             by = stop.name if isinstance(stop, StopSignal) else "Ctrl-C"
             self.history.stopped = "interrupted"
@@ -212,7 +217,7 @@ class Monitor:
         """
         if self.history.stopped == "interrupted":
             return None
-        self.record_pending()
+        self.record_finished(wait=True)  # a Ctrl-C here stops the run, as anywhere else
         final = self.history.final = last_measured(self.history)
         return final if final["test_acc"] is None else None
 

@@ -14,14 +14,15 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
-import purenet.evaluation
-from purenet.evaluation import accuracy_beside, close_measuring, measuring_process
+from purenet import measuring
+from purenet.evaluation import accuracy_beside, accuracy_in_chunks
+from purenet.measuring import MeasuringProcess
 from purenet.monitor import History
 from purenet.train import Hyperparameters, train
 from purenet_cli import report
@@ -126,7 +127,7 @@ def run_training(run: Run) -> History:
     run.loop_start = time.perf_counter()
     # One measurement at a time, in order: NumPy's on a thread (it lets go of the
     # interpreter in its products), plain Python's in a second process.
-    worker = ThreadPoolExecutor(max_workers=1) if o.impl == "numpy" else measuring_process()
+    worker = ThreadPoolExecutor(max_workers=1) if o.impl == "numpy" else MeasuringProcess()
     try:
         return train(network, package.optimizer.SGD(o.lr), run.data, run.hp, run.rng,
                      take=package.take, gradient=run.gradient,
@@ -139,18 +140,19 @@ def run_training(run: Run) -> History:
         if isinstance(worker, ThreadPoolExecutor):
             worker.shutdown(wait=True, cancel_futures=True)
         else:
-            close_measuring(worker)
+            worker.close()
 
 
-def evaluator(impl: str, network: Any, package: Impl, worker: Executor,
+def evaluator(impl: str, network: Any, package: Impl, worker: Any,
               ) -> Callable[[Any, Any], float | Future[float]]:
     """Return accuracy(x, t) for the run: NumPy's fast twin, or purenet's in chunks.
 
     With a core idle, the count runs on worker (a thread for NumPy, a process
-    for plain Python), on a copy of the weights, beside the training (its Future
-    is what the Monitor waits for); on a busy machine it runs here.
+    for plain Python, started on first use), on a copy of the weights, beside
+    the training (its Future is what the Monitor waits for); on a busy machine
+    it runs here.
     """
-    own = purenet.evaluation.OwnLoad()  # the load the worker adds is no reason to stop
+    own = measuring.OwnLoad()  # the load the worker adds is no reason to stop
     if impl == "numpy":
         from reference import evaluation
 
@@ -162,9 +164,9 @@ def evaluator(impl: str, network: Any, package: Impl, worker: Executor,
         return numpy_accuracy
 
     def pure_accuracy(x: Any, t: Any) -> float | Future[float]:
-        if purenet.evaluation.second_core_free(own.now()):
+        if measuring.second_core_free(own.now()):
             return own.track(accuracy_beside(worker, network, x, t, package.take, package.chunk))
-        return purenet.evaluation.accuracy_in_chunks(network, x, t, package.take, package.chunk)
+        return accuracy_in_chunks(network, x, t, package.take, package.chunk)
 
     return pure_accuracy
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from purenet.checks import check_chunks
-from purenet.evaluation import second_core_free
+from purenet.measuring import second_core_free
 
 # A chunk is cut in two at a multiple of this many rows: each half then meets
 # BLAS's kernels at the same offsets as the whole chunk did, so every score is

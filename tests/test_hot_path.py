@@ -84,46 +84,6 @@ def test_halves_are_cut_at_a_multiple_of_align() -> None:
     assert evaluation._halves(0, 2 * evaluation.ALIGN - 1) == [range(0, 127)]
 
 
-def test_second_core_free_answers_from_the_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    import purenet.evaluation
-    os = purenet.evaluation.os
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0), raising=False)
-    assert evaluation.second_core_free()  # only this process running on 2 cores
-    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 1.0, 1.0), raising=False)
-    assert not evaluation.second_core_free()  # another process on the second core
-    assert evaluation.second_core_free is purenet.evaluation.second_core_free  # one gate
-    # 1.9: a process of ours measured beside this one for most of the last minute
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.9, 1.0, 1.0), raising=False)
-    assert not evaluation.second_core_free()
-    assert evaluation.second_core_free(own=0.5)
-
-
-def test_own_load_weighs_each_measurement_as_the_load_average_does(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import math
-    from concurrent.futures import Future
-
-    import purenet.evaluation
-    own = purenet.evaluation.OwnLoad()
-    clock = [0.0]
-    monkeypatch.setattr(purenet.evaluation.time, "monotonic", lambda: clock[0])
-    first: Future[float] = Future()
-    assert own.track(first) is first and own.now() == 0.0
-    clock[0] = 30.0
-    first.set_result(0.9)  # ran from 0 to 30 s
-    second: Future[float] = Future()
-    own.track(second)  # queued at 30 s, still running at 50 s
-    clock[0] = 50.0
-    assert own.now() == pytest.approx(1 - math.exp(-50 / 60))  # one worker busy from 0 to 50 s
-    second.set_result(0.9)
-    clock[0] = 110.0  # a minute later: weighed down by exp(-1)
-    assert own.now() == pytest.approx(math.exp(-1) - math.exp(-110 / 60))
-    queued = purenet.evaluation.OwnLoad()
-    queued.spans = [[0.0, 30.0], [10.0, 50.0]]  # the second waited for the first
-    assert queued.now() == pytest.approx(own.now())
-
-
 def test_the_worker_thread_is_used_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
     seen = set()
