@@ -53,6 +53,8 @@ def main() -> None:
         __file__))), help="the checkout whose cli.py runs (default: this one)")
     parser.add_argument("--repeat", type=int, default=1, help="pure runs; the median is shown")
     parser.add_argument("--no-numpy", action="store_true", help="skip the comparison run")
+    parser.add_argument("--numpy-python", help="the interpreter of the --impl numpy run "
+                        "(default: --python; give one with NumPy if that has none)")
     parser.add_argument("options", nargs="*", help="train options (default: the README's)")
     args = parser.parse_args()
     options = args.options or README_EXAMPLE
@@ -76,7 +78,7 @@ def main() -> None:
     print(f"pure's own account: {done[0] if done else '(none printed)'}")
     if args.no_numpy:
         return
-    _, _, numpy_out = run(args.python, args.root, "numpy", options)
+    _, _, numpy_out = run(args.numpy_python or args.python, args.root, "numpy", options)
     pure_lines, numpy_lines = results(out), results(numpy_out)
     if pure_lines == numpy_lines:
         print(f"the {len(pure_lines)} epoch and final lines are identical to --impl numpy's; "
