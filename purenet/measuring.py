@@ -134,7 +134,7 @@ class MeasuringProcess:
             if self.pool is None:
                 self.pool = _start_pool()
             return measurement.follow(self.pool.submit(fn, *args))
-        except (BrokenExecutor, RuntimeError):  # the worker is gone, or could not start
+        except (BrokenExecutor, RuntimeError, OSError):  # the worker is gone, or cannot start
             measurement.set_result(fn(*args))
             return measurement
 
