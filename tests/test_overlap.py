@@ -58,20 +58,40 @@ def slow_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return workers
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
-        *args: str) -> tuple[int, list[str], dict[str, Any]]:
-    """Train with the measurements beside the loop or inline; return status, lines, history."""
-    monkeypatch.setattr(evaluation, "second_core_free", lambda own=0.0: beside)
-    (tmp_path / str(beside)).mkdir()
-    path = tmp_path / str(beside) / "h.json"
-    result = CliRunner().invoke(cli.cli, ["train", "--impl", "numpy", *SIZES, *args,
+def invoke(tmp_path: Path, impl: str, beside: bool,
+           args: tuple[str, ...]) -> tuple[int, list[str], dict[str, Any]]:
+    """Run train --impl impl in a folder of its own; return status, lines and history (no clock)."""
+    folder = tmp_path / f"{impl}{beside}"
+    folder.mkdir()
+    path = folder / "h.json"
+    result = CliRunner().invoke(cli.cli, ["train", "--impl", impl, *SIZES, *args,
                                           "--history", str(path)], catch_exceptions=False)
-    lines = [re.sub(r"[\d.]+ s\b", "_ s", line).replace(str(tmp_path / str(beside)), "")
+    lines = [re.sub(r"[\d.]+ s\b", "_ s", line).replace(str(folder), "")
              for line in result.output.splitlines()]
     history = json.loads(path.read_text(encoding="utf-8"))
     for key in ("seconds", "timings"):
         history.pop(key)
     return result.exit_code, lines, history
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
+        *args: str) -> tuple[int, list[str], dict[str, Any]]:
+    """Train with the measurements beside the loop or inline; return status, lines, history."""
+    monkeypatch.setattr(evaluation, "second_core_free", lambda own=0.0: beside)
+    return invoke(tmp_path, "numpy", beside, args)
+
+
+def interrupted_at_8(monkeypatch: pytest.MonkeyPatch, network: type) -> None:
+    """Make each run's ninth gradient a Ctrl-C: iteration 8, two after the measurement at 6."""
+    original, calls = network.loss_and_gradient, []
+
+    def gradient(self: Any, x: Any, t: Any) -> Any:
+        calls.append(1)
+        if len(calls) % 9 == 0:
+            raise KeyboardInterrupt
+        return original(self, x, t)
+
+    monkeypatch.setattr(network, "loss_and_gradient", gradient)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -93,31 +113,20 @@ def test_measuring_beside_the_loop_records_and_prints_what_inline_does(
 
 def test_ctrl_c_keeps_the_measurements_already_done(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = reference.two_layer_net.TwoLayerNet.loss_and_gradient
-    calls = []
-
-    def interrupted_at_8(self: Any, x: Any, t: Any) -> Any:
-        calls.append(1)
-        if len(calls) % 9 == 0:  # iteration 8 of each run, two after the measurement at 6
-            raise KeyboardInterrupt
-        return original(self, x, t)
-
-    monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient",
-                        interrupted_at_8)
+    interrupted_at_8(monkeypatch, reference.two_layer_net.TwoLayerNet)
     inline = run(tmp_path, monkeypatch, False, "--iters", "40")
     beside = run(tmp_path, monkeypatch, True, "--iters", "40")
-    code, lines, history = inline
-    assert code == 130 and [e["iteration"] for e in history["epochs"]] == [0, 6]
-    assert "interrupted (Ctrl-C) in iteration 8, after 8 finished iterations" in \
-        history["message"]
-    assert history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
     stopped_beside(beside, inline)
+    message = inline[2]["message"]
+    assert "interrupted (Ctrl-C) in iteration 8, after 8 finished iterations" in message
 
 
 def stopped_beside(beside: tuple[int, list[str], dict[str, Any]],
                    inline: tuple[int, list[str], dict[str, Any]]) -> None:
     """A stop beside keeps the measurements done by then: a prefix of inline's, the same values."""
-    (code, lines, history), (_, inline_lines, inline_history) = beside, inline
+    (code, lines, history), (inline_code, inline_lines, inline_history) = beside, inline
+    assert inline_code == 130 and [e["iteration"] for e in inline_history["epochs"]] == [0, 6]
+    assert inline_history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
     assert code == 130 and history["message"] == inline_history["message"]
     assert history["epochs"] == inline_history["epochs"][:len(history["epochs"])]
     assert history["final"] == inline_history["final"]
@@ -151,16 +160,7 @@ def run_pure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
         return real(*a, **k)
 
     monkeypatch.setattr(purenet_cli.training, "accuracy_beside", counted)
-    (tmp_path / f"pure{beside}").mkdir()
-    path = tmp_path / f"pure{beside}" / "h.json"
-    result = CliRunner().invoke(cli.cli, ["train", "--impl", "pure", *SIZES, *args,
-                                          "--history", str(path)], catch_exceptions=False)
-    lines = [re.sub(r"[\d.]+ s\b", "_ s", line).replace(str(tmp_path / f"pure{beside}"), "")
-             for line in result.output.splitlines()]
-    history = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("seconds", "timings"):
-        history.pop(key)
-    return (result.exit_code, lines, history), len(started)
+    return invoke(tmp_path, "pure", beside, args), len(started)
 
 
 def test_pure_measurements_in_a_second_process_record_and_print_what_inline_does(
@@ -177,22 +177,8 @@ def test_pure_measurements_in_a_second_process_record_and_print_what_inline_does
 def test_pure_ctrl_c_keeps_the_measurements_already_done(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import purenet.two_layer_net
-    original = purenet.two_layer_net.TwoLayerNet.loss_and_gradient
-    calls = []
-
-    def interrupted_at_8(self: Any, x: Any, t: Any) -> Any:
-        calls.append(1)
-        if len(calls) % 9 == 0:  # iteration 8 of each run, two after the measurement at 6
-            raise KeyboardInterrupt
-        return original(self, x, t)
-
-    monkeypatch.setattr(purenet.two_layer_net.TwoLayerNet, "loss_and_gradient",
-                        interrupted_at_8)
+    interrupted_at_8(monkeypatch, purenet.two_layer_net.TwoLayerNet)
     inline, _ = run_pure(tmp_path, monkeypatch, False, "--iters", "40")
     beside, started = run_pure(tmp_path, monkeypatch, True, "--iters", "40")
-    assert started == 2 * 2
-    code, lines, history = inline
-    assert code == 130 and [e["iteration"] for e in history["epochs"]] == [0, 6]
-    assert history["final"] == {"iteration": 7, "train_acc": None, "test_acc": None}
+    assert started == 2 * 2  # at iterations 0 and 6
     stopped_beside(beside, inline)
-
