@@ -1,12 +1,11 @@
 """Loading a data set for a command: normalized, in the working dtype, cut to the rows asked for.
 
-The pure package keeps images as bytes and decodes rows on demand, so a cut is
-a lazy view (FirstRows) rather than a copy.
+The pure package keeps images as bytes and decodes rows on demand, so a cut
+keeps bytes too: the first images' own, not a list of decoded rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -16,32 +15,18 @@ from purenet.monitor import plural
 from purenet_cli.impls import Impl
 
 
-class FirstRows(Sequence):
-    """The first n rows of a (lazy) sequence, read on demand like the sequence itself."""
-
-    def __init__(self, rows: Sequence, n: int) -> None:
-        self.rows, self.n = rows, n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.n))]
-        if not -self.n <= i < self.n:
-            raise IndexError(f"row {i} is out of range for {self.n} rows")
-        return self.rows[i % self.n]
-
-
 def first(x: Any, n: int | None) -> Any:
-    """Return the first n rows of x (all of them when n is None): an array view or a lazy view."""
+    """Return the first n rows of x (all of them when n is None).
+
+    An array gives a view, a list a shorter list, and the pure package's
+    ImageRows a smaller ImageRows holding only those images' bytes: still
+    decoded on demand, and all a measuring process needs to be sent.
+    """
     if n is None or n >= len(x):
         return x
-    if hasattr(x, "ndim") or isinstance(x, list):
-        return x[:n]
-    if isinstance(x, ImageRows):  # the first n images' own bytes: all a measuring process needs
+    if isinstance(x, ImageRows):
         return ImageRows(x.data[:n * x.row_size], (n, *x.image_shape), x.normalize, x.flatten)
-    return FirstRows(x, n)
+    return x[:n]
 
 
 def load_data(impl: Impl, dtype: str, data_dir: str | None, dataset: str, one_hot: bool,

@@ -528,3 +528,13 @@ def test_real_mnist_asked_for_as_fashion_mnist_is_named_mnist() -> None:
         f"{path} is MNIST's t10k-labels-idx1-ubyte, not Fashion-MNIST's t10k-labels-idx1-ubyte: "
         f"keep each data set in its own directory and point data_dir (--data-dir) or "
         f"PURENET_DATA at the Fashion-MNIST files")
+
+
+def test_a_pure_subset_holds_only_its_own_images_bytes() -> None:
+    from purenet_cli.data import first
+    images = ImageRows(bytes(range(256)) * 7, (7, 16, 16))  # 7 images of 256 bytes
+    subset = first(images, 3)
+    assert type(subset) is ImageRows and len(subset.data) == 3 * 256
+    assert [subset[i] for i in range(3)] == [images[i] for i in range(3)]
+    assert first(images, None) is images and first(images, 9) is images
+    assert first([1, 2, 3], 2) == [1, 2]
