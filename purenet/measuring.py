@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -146,11 +147,24 @@ class MeasuringProcess:
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
-            process.join(timeout=0.5)  # an idle worker leaves at once
-            if process.is_alive():
+            if not _ends(process, within=0.5):  # an idle worker leaves at once
                 process.kill()
-                process.join()
+                _ends(process, within=5.0)
         self.pool = None
+
+
+def _ends(process: multiprocessing.process.BaseProcess, within: float) -> bool:
+    """True once process has ended, waiting up to within seconds for it.
+
+    It watches the process's sentinel (a pipe closed when it ends) and never
+    collects its exit status: the pool's own thread does that. Were two threads
+    to collect it, the one that came second would find the process gone and
+    still take it for alive.
+    """
+    try:
+        return bool(multiprocessing.connection.wait([process.sentinel], timeout=within))
+    except ValueError:  # closed: the pool has collected it already
+        return True
 
 
 def _start_pool() -> ProcessPoolExecutor:
@@ -159,6 +173,8 @@ def _start_pool() -> ProcessPoolExecutor:
     # by another thread, as fork could); and no start method exists everywhere but it.
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_serve, initargs=(os.getpid(),))
+    # Made before the hold: its queues start multiprocessing's resource tracker,
+    # and starting that unblocks SIGINT and SIGTERM again.
     with _stops_held(), _no_main():
         pool.submit(int)  # starts the worker now, inside these two blocks
     return pool

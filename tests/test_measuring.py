@@ -17,6 +17,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import Future
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
@@ -76,11 +77,13 @@ def test_a_ctrl_c_at_the_workers_start_is_held_then_ignored() -> None:
     process = measuring.MeasuringProcess()
     try:
         process.submit(int)  # starts the worker
-        os.kill(worker_of(process), signal.SIGINT)  # while it is still starting up
+        worker = worker_of(process)
+        os.kill(worker, signal.SIGINT)  # while it is still starting up
         time.sleep(0.5)
-        assert process.submit(sum, [1.5, 2.5]).result() == 4.0  # the same worker, alive
-        os.kill(worker_of(process), signal.SIGINT)  # started: ignored too
-        assert process.submit(sum, [1.0, 2.0]).result() == 3.0
+        # Its process id, not this one's: the same worker answered, it was not counted here.
+        assert process.submit(os.getpid).result() == worker
+        os.kill(worker, signal.SIGINT)  # started: ignored too
+        assert process.submit(os.getpid).result() == worker
     finally:
         process.close()
 
@@ -99,12 +102,16 @@ def test_a_count_the_worker_cannot_deliver_is_made_here() -> None:
 
 def test_closing_ends_a_worker_still_at_work() -> None:
     process = measuring.MeasuringProcess()
-    process.submit(time.sleep, 60)  # a count nobody will wait for
+    process.submit(int).result()  # the worker is up and idle
     assert process.pool is not None
-    processes = list(process.pool._processes.values())
+    at_work = process.pool.submit(time.sleep, 60)  # a count nobody will wait for
+    worker = process.pool._processes[worker_of(process)]
+    while not at_work.running():  # handed to the worker: past cancelling
+        time.sleep(0.01)
     start = time.monotonic()
     process.close()
-    assert time.monotonic() - start < 10 and not any(p.is_alive() for p in processes)
+    # Its end shows on its sentinel, which only the pool's thread may follow by collecting it.
+    assert time.monotonic() - start < 10 and worker.sentinel in wait([worker.sentinel], 0)
     measuring.MeasuringProcess().close()  # one never used: nothing to do
 
 

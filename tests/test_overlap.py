@@ -13,6 +13,7 @@ import json
 import re
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -152,15 +153,19 @@ def run_pure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool,
 
     monkeypatch.setattr(purenet.mnist, "load_mnist", pure_random_mnist)
     monkeypatch.setattr(purenet.measuring, "second_core_free", lambda own=0.0: beside)
-    started = []
+    started: list[Future[float]] = []
     real = purenet_cli.training.accuracy_beside
 
     def counted(*a: Any, **k: Any) -> Any:
-        started.append(1)
-        return real(*a, **k)
+        started.append(real(*a, **k))
+        return started[-1]
 
     monkeypatch.setattr(purenet_cli.training, "accuracy_beside", counted)
-    return invoke(tmp_path, "pure", beside, args), len(started)
+    outcome = invoke(tmp_path, "pure", beside, args)
+    # Each count kept came from the second process: one made here instead (the
+    # worker gone) would give the same numbers, and keep the worker's error.
+    assert all(m.exception() is None for m in started if m.done() and not m.cancelled())
+    return outcome, len(started)
 
 
 def test_pure_measurements_in_a_second_process_record_and_print_what_inline_does(
