@@ -106,11 +106,13 @@ def test_closing_ends_a_worker_still_at_work() -> None:
     assert process.pool is not None
     at_work = process.pool.submit(time.sleep, 60)  # a count nobody will wait for
     worker = process.pool._processes[worker_of(process)]
+    deadline = time.monotonic() + 30
     while not at_work.running():  # handed to the worker: past cancelling
+        assert not at_work.done() and time.monotonic() < deadline
         time.sleep(0.01)
     start = time.monotonic()
     process.close()
-    # Its end shows on its sentinel, which only the pool's thread may follow by collecting it.
+    # Ended: its sentinel is ready. (is_alive() would collect its exit status: the pool's to do.)
     assert time.monotonic() - start < 10 and worker.sentinel in wait([worker.sentinel], 0)
     measuring.MeasuringProcess().close()  # one never used: nothing to do
 
