@@ -24,10 +24,10 @@ import random
 import time
 from collections.abc import Callable
 
-from purenet.mnist import ImageRows, load_mnist
 from purenet.optimizer import SGD
 from purenet.train import accuracy_in_chunks, batch_indices, take_rows
 from purenet.two_layer_net import TwoLayerNet
+from purenet_support.mnist import ImageRows, load_mnist
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:

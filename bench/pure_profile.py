@@ -23,9 +23,9 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 
-from purenet.mnist import ImageRows, load_mnist
 from purenet.train import accuracy_in_chunks, take_rows
 from purenet.two_layer_net import TwoLayerNet
+from purenet_support.mnist import ImageRows, load_mnist
 
 
 def breakdown(title: str, fn: Callable[[], object], top: int) -> None:

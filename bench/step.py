@@ -69,7 +69,7 @@ def mnist_batch() -> tuple[list[list[float]], list[int]] | None:
     """Return the first N normalized MNIST training images and labels, if PURENET_DATA is set."""
     if not os.environ.get("PURENET_DATA"):
         return None
-    from purenet.mnist import load_mnist
+    from purenet_support.mnist import load_mnist
 
     (x_train, t_train), _ = load_mnist(normalize=True)
     return [list(map(float, x_train[i])) for i in range(N)], list(t_train[:N])

@@ -56,7 +56,7 @@ def run_torch(args: argparse.Namespace, threads: int) -> dict[str, Any] | None:
     except ImportError:
         return None
     from purenet.two_layer_net import TwoLayerNet as PureNet
-    from reference.mnist import load_mnist
+    from purenet_support.mnist_numpy import load_mnist
 
     torch.set_num_threads(threads)
     dtype = torch.float64 if args.dtype == "float64" else torch.float32

@@ -4,7 +4,7 @@ Only ``python -m purenet`` runs this file; ``import purenet`` never does, so the
 library itself still loads neither click nor NumPy.
 """
 
-from cli import main
+from purenet_cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -18,8 +18,16 @@ from collections.abc import Callable, Iterable, Sized
 from numbers import Integral, Real
 from typing import Any, cast
 
-from purenet.matrix import Matrix, Rows, Vector, _fmt, as_batch, as_rows, check_matrix, shape
-from purenet.weights_file import PARAM_KEYS, check_param_shapes
+from purenet.matrix import (
+    Matrix,
+    Rows,
+    Vector,
+    as_batch,
+    as_rows,
+    check_matrix,
+    format_shape,
+    shape,
+)
 
 # ---------------------------------------------------------------------------
 # functions.py: sigmoid, softmax, the losses
@@ -39,7 +47,7 @@ def squared_error_inputs(y: Vector | Matrix, t: Vector | Matrix) -> tuple[Matrix
     sy, st = shape(y, "y"), shape(t, "t")
     if sy != st:
         raise ValueError(f"sum_squared_error needs y and t of one shape (t one-hot), "
-                         f"got y {_fmt(sy)} and t {_fmt(st)}")
+                         f"got y {format_shape(sy)} and t {format_shape(st)}")
     t_rows = _rows(t, st)
     check_one_hot(t_rows, single=len(st) == 1)
     return _rows(y, sy), t_rows
@@ -135,7 +143,7 @@ def to_labels(t: object, y_shape: tuple[int, ...]) -> list[int] | None:
                         f"got {type(t).__name__}")
     if isinstance(t, int):
         if len(y_shape) != 1:
-            raise ValueError(f"t is a single label but y is a batch {_fmt(y_shape)}: "
+            raise ValueError(f"t is a single label but y is a batch {format_shape(y_shape)}: "
                              f"pass one label per row")
         labels = [t]
     else:
@@ -144,9 +152,9 @@ def to_labels(t: object, y_shape: tuple[int, ...]) -> list[int] | None:
             check_one_hot(_rows(t, st), single=len(st) == 1)
             return None
         if len(st) != 1 or len(y_shape) != 2 or st[0] != y_shape[0]:
-            raise ValueError(f"t must be one-hot {_fmt(y_shape)} or "
+            raise ValueError(f"t must be one-hot {format_shape(y_shape)} or "
                              f"{y_shape[0] if len(y_shape) == 2 else 1} label(s) for y "
-                             f"{_fmt(y_shape)}, got t {_fmt(st)}")
+                             f"{format_shape(y_shape)}, got t {format_shape(st)}")
         if not all(type(k) is int for k in t):
             raise TypeError("label indices must be ints, got "
                             + next(type(k).__name__ for k in t if type(k) is not int))
@@ -210,7 +218,7 @@ def point_2d(x: Vector) -> None:
     """Raise unless x is a vector of two numbers (x0, x1), the input of function_2."""
     s = shape(x, "x")
     if s != (2,):
-        raise ValueError(f"function_2 takes a point (x0, x1), got x of shape {_fmt(s)}")
+        raise ValueError(f"function_2 takes a point (x0, x1), got x of shape {format_shape(s)}")
 
 
 # ---------------------------------------------------------------------------
@@ -354,27 +362,53 @@ def check_x(x: Any, params: dict[str, Any]) -> Matrix:
     return Rows(x)  # checked: the products that read x again skip its entries (see Rows)
 
 
-def check_t(t: Any, y: Matrix) -> Matrix:
-    """Return t as one-hot rows in the shape (N, C) of the predictions y: the book's t.
+def check_batch(x: Any, t: Any, params: dict[str, Any]) -> tuple[Matrix, list]:
+    """Return (x, t): x a checked batch (N, D) for W1, t checked against it, as it came.
 
-    t may be one-hot already (returned as it is) or N label indices, each
-    becoming a row of zeros with a 1 at the label. Anything else raises: the
-    book's (y - t) / N would broadcast a (N,) t against (N, C) without a word.
+    t must be one-hot rows (N, C) or N label indices in range(C) (see to_labels):
+    the book's (y - t) / N would broadcast a (N,) t against (N, C) without a word.
     """
-    return _one_hot(t, len(y), len(y[0]))
-
-
-def check_batch(x: Any, t: Any, params: dict[str, Any]) -> tuple[Matrix, Matrix]:
-    """Return (x, t): x a checked batch (N, D) for W1, t one-hot rows (N, C) (see check_t)."""
     x = check_x(x, params)
-    return x, _one_hot(t, len(x), len(params["b2"]))
+    to_labels(t, (len(x), len(params["b2"])))  # raises on a t of the wrong shape
+    return x, t
 
 
-def _one_hot(t: Any, n: int, classes: int) -> Matrix:
-    labels = to_labels(t, (n, classes))  # raises on a t of the wrong shape
-    if labels is None:
-        return t  # already one-hot, in the shape (N, C)
-    return [[1.0 if k == label else 0.0 for k in range(classes)] for label in labels]
+PARAM_KEYS = ("W1", "b1", "W2", "b2")
+
+
+def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
+    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
+    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
+    if extra:
+        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
+                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
+    for key in ("W1", "W2"):
+        if key in shapes and len(shapes[key]) != 2:
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
+    d, h = shapes["W1"] if "W1" in shapes else (None, None)
+    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
+    h = h if h is not None else h2
+    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
+
+    def fmt(s: tuple) -> str:
+        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
+
+    for key in PARAM_KEYS:
+        if key not in shapes:
+            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
+    for key in ("b1", "b2"):
+        if len(shapes[key]) != 1:
+            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
+                             f"expected {fmt(expected[key])}")
+    # Each size is shared by several keys; when they disagree, no one key is
+    # "the wrong one", so name them all.
+    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
+    if not W1[1] == b1[0] == W2[0]:
+        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
+                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
+    if W2[1] != b2[0]:
+        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
+                         f"W2 is {W2}, b2 is {b2}")
 
 
 def check_params(params: object) -> dict[str, Any]:
@@ -457,8 +491,29 @@ def check_sampling(sampling: str, samplings: tuple[str, ...]) -> None:
         raise ValueError(f"sampling must be one of {', '.join(samplings)}, got {sampling!r}")
 
 
+def diverged_message(loss: float, i: int, lr: float, delta: float) -> str:
+    """Say why the loss of iteration i stopped the run, and what to try instead.
+
+    delta is the loss's 1e-7 inside the log, which caps it at -log(delta). The
+    message names the library's parameters (learning rate, weight_init_std);
+    the command line phrases them as its options.
+    """
+    if math.isfinite(loss):
+        why = (f"the loss reached {loss:.4g} at iteration {i}, within 10% of its ceiling "
+               f"-log({delta:g}) = {-math.log(delta):.2f} (the {delta:g} inside the log caps "
+               f"it): nearly every image gets a probability below about 1e-6 for its label, "
+               f"so the weights have blown up")
+    else:
+        why = f"the loss became {loss} at iteration {i}"
+    if i == 0:  # measured before the first update: no step has been taken yet
+        return (f"{why}, before any update: the start weights are too large. Try a "
+                f"smaller weight_init_std")
+    return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. {lr / 10:g} "
+            f"(now {lr:g})")
+
+
 # ---------------------------------------------------------------------------
-# evaluation.py: the accuracy over a whole data set, in chunks
+# train.py: the accuracy over a whole data set, in chunks
 
 
 def check_chunks(x: Sized, t: Sized, chunk: object) -> None:

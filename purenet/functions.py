@@ -14,7 +14,7 @@ import math
 import operator
 
 from purenet.checks import cross_entropy_inputs, squared_error_inputs
-from purenet.matrix import Array, ArrayT, Vector, map_entries, map_rows
+from purenet.matrix import Array, ArrayT, Matrix, Vector, map_entries, map_rows
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
@@ -73,6 +73,19 @@ def softmax(x: ArrayT) -> ArrayT:
     [0.99995, 5e-05, 0.0]
     """
     return map_rows(_softmax_row, x)
+
+
+def one_hot(t: list[int] | Matrix, num_classes: int) -> Matrix:
+    """Return t as one-hot rows (N, C): label k becomes num_classes 0.0s with a 1.0 at k.
+
+    The book's t is one-hot already (``load_mnist(one_hot_label=True)``); rows
+    that are one-hot come back as they are, so a network can take either.
+
+    >>> one_hot([2, 0], 3)  # two labels, three classes
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    return [label if isinstance(label, list)  # a one-hot row already
+            else [1.0 if k == label else 0.0 for k in range(num_classes)] for label in t]
 
 
 def sum_squared_error(y: Array, t: Array) -> float:

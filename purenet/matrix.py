@@ -94,17 +94,6 @@ else:
         return list(map(sum, map(map, repeat(operator.mul), repeat(u), cols)))
 
 
-def dot(u: Sequence[float], v: Sequence[float]) -> float:
-    """Return u . v = sum_i u_i * v_i, a number, for two vectors of one length (n,).
-
-    Only the lengths are checked (this is the inner loop of matmul); ``DOT_IDIOM``
-    names the expression that does the work on this Python version.
-    """
-    if len(u) != len(v):
-        raise ValueError(f"dot needs two vectors of one length, got {len(u)} and {len(v)}")
-    return _sumprod(u, v)
-
-
 _NUMBER_TYPES = frozenset((float, int))  # exact types: bool, a subclass of int, is refused
 
 
@@ -187,11 +176,6 @@ def check_vector(v: object, name: str = "v") -> int:
     return s[0]
 
 
-def zeros(rows: int, cols: int) -> Matrix:
-    """Return a (rows, cols) matrix of 0.0, each row its own list (safe to change in place)."""
-    return [[0.0] * cols for _ in range(rows)]
-
-
 def transpose(a: Matrix) -> Matrix:
     """Return the transpose of a: (N, M) -> (M, N), entry [j][i] = a[i][j]."""
     check_matrix(a, "a")  # zip(*a) would silently cut a ragged matrix to its shortest row
@@ -263,42 +247,6 @@ def add_row(a: Matrix, v: Vector) -> Matrix:
     return [list(map(operator.add, row, v)) for row in a]
 
 
-def _elementwise(
-    op: Callable[[float, float], float], a: Vector | Matrix, b: Vector | Matrix, what: str
-) -> Vector | Matrix:
-    sa, sb = shape(a, "a"), shape(b, "b")
-    if sa != sb:
-        raise ValueError(f"{what} needs a and b of one shape, got {_fmt(sa)} and {_fmt(sb)} "
-                         f"(nothing is broadcast)")
-    if len(sa) == 1:  # two vectors, as shape() found
-        return list(map(op, cast(Vector, a), cast(Vector, b)))
-    return [list(map(op, ra, rb)) for ra, rb in zip(cast(Matrix, a), cast(Matrix, b))]
-
-
-def add(a: Matrix, b: Matrix) -> Matrix:
-    """Return a + b elementwise; both (N, M), or both vectors (N,)."""
-    return _elementwise(operator.add, a, b, "add")  # type: ignore[return-value]
-
-
-def sub(a: Matrix, b: Matrix) -> Matrix:
-    """Return a - b elementwise; both (N, M), or both vectors (N,)."""
-    return _elementwise(operator.sub, a, b, "sub")  # type: ignore[return-value]
-
-
-def mul(a: Matrix, b: Matrix) -> Matrix:
-    """Return a * b elementwise (the Hadamard product); both (N, M), or both vectors (N,)."""
-    return _elementwise(operator.mul, a, b, "mul")  # type: ignore[return-value]
-
-
-def scale(a: Matrix, k: float) -> Matrix:
-    """Return k * a: every entry of a (N, M) matrix, or of a vector (N,), times the number k."""
-    if type(k) not in _NUMBER_TYPES:
-        raise TypeError(f"scale needs a number k (float or int), got {type(k).__name__}")
-    if len(shape(a, "a")) == 1:
-        return [k * x for x in a]  # type: ignore[operator]  # a is a vector (N,) here
-    return [[k * x for x in row] for row in a]
-
-
 def sum_rows(a: Matrix) -> Vector:
     """Return the sum of the rows of a (N, M) matrix: a vector (M,), NumPy's a.sum(axis=0)."""
     check_matrix(a, "a")
@@ -314,6 +262,6 @@ def argmax_rows(a: Matrix) -> list[int]:
     return [row.index(max(row)) for row in a]
 
 
-def _fmt(s: tuple[int, ...]) -> str:
+def format_shape(s: tuple[int, ...]) -> str:
     """Write a shape the way NumPy prints it: (3,) or (2, 3)."""
     return "(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")"

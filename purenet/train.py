@@ -14,24 +14,30 @@ an optimizer and the data have in common (``network.loss_and_gradient``,
 rows is gathered (a list of lists here, ``x[idx]`` in NumPy), so that is passed
 in as a small function, ``take``. The indices come from one seeded
 ``random.Random``, so the same seed draws the same batches in both packages.
-What watches the run (timers, hooks, Ctrl-C, a blown-up loss) is a Monitor in
-``purenet/monitor.py`` that the loop reports to; the accuracy over a whole data
-set is ``purenet/evaluation.py``'s.
+Whoever wants to time the steps or draw a progress bar wraps the functions it
+hands in (the command line does); the loop itself is only the book's.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from purenet.checks import check_hyperparameters, check_sampling
-from purenet.evaluation import Take, accuracy_in_chunks, take_rows
-from purenet.monitor import History, Monitor, Step
+from purenet.checks import check_chunks, check_hyperparameters, check_sampling, diverged_message
+from purenet.functions import DELTA
 
 SAMPLINGS = ("replacement", "shuffle")
+Take = Callable[[Any, Sequence[int]], Any]
+
+# The loss is the mean of -log(y + DELTA), so it can never pass -log(DELTA) = 16.1,
+# however badly the weights have blown up. A batch loss within 10% of that
+# ceiling means nearly every image gets a probability below about 1e-6 for its
+# label: the run has diverged.
+LOSS_CEILING = -math.log(DELTA)
+DIVERGED_LOSS = 0.9 * LOSS_CEILING
 
 
 @dataclass
@@ -79,64 +85,117 @@ def batch_indices(rng: random.Random, train_size: int, batch_size: int, sampling
                 yield order[start:start + batch_size]
 
 
+@dataclass
+class History:
+    """What a run records: the book's three lists, as plain numbers ready for JSON.
+
+    ``train_loss`` is the book's train_loss_list: one loss per finished iteration
+    (the batch's loss before its update). ``epochs`` holds the book's
+    train_acc_list and test_acc_list, one {"iteration", "loss", "train_acc",
+    "test_acc"} per epoch. ``final`` is {"iteration", "train_acc", "test_acc"} of
+    the weights the run ends with. ``stopped`` is None for a full run, else
+    "diverged" or "interrupted", with ``message`` saying why.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    epochs: list[dict[str, float]] = field(default_factory=list)
+    final: dict[str, Any] | None = None
+    iter_per_epoch: int = 0
+    stopped: str | None = None
+    message: str = ""
+
+    def last_measured(self) -> dict[str, Any]:
+        """Return {"iteration", "train_acc", "test_acc"} of the last finished iteration.
+
+        The accuracies are its epoch's when it had one, else None (not measured);
+        "iteration" is None when no iteration finished.
+        """
+        done = len(self.train_loss)
+        if self.epochs and self.epochs[-1]["iteration"] == done - 1:
+            last = self.epochs[-1]
+            return {"iteration": done - 1, "train_acc": last["train_acc"],
+                    "test_acc": last["test_acc"]}
+        return {"iteration": done - 1 if done else None, "train_acc": None, "test_acc": None}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the history as a dict of lists and numbers (for json.dump)."""
+        return asdict(self)
+
+
+def take_rows(x: Any, indices: Sequence[int]) -> list:
+    """Return the rows of x at indices as a list: (N, D) -> (B, D); labels (N,) -> (B,).
+
+    The plain Python form of NumPy's ``x[indices]``.
+    """
+    return [x[i] for i in indices]
+
+
+def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
+                       chunk: int = 1000) -> float:
+    """Return network.accuracy over all rows of x, measured ``chunk`` rows at a time.
+
+    The book measures ``network.accuracy(x_train, t_train)`` in one call; in
+    plain Python 60,000 images as lists of floats would need gigabytes, so the
+    rows are gathered a chunk at a time. Each chunk's fraction is turned back
+    into its count by rounding, not truncating: 0.29 * 100 is 28.999999999999996.
+    """
+    check_chunks(x, t, chunk)  # chunk >= 1, at least one row, as many labels as rows
+    correct = 0
+    for start in range(0, len(x), chunk):
+        rows = range(start, min(start + chunk, len(x)))
+        correct += round(network.accuracy(take(x, rows), take(t, rows)) * len(rows))
+    return correct / len(x)
+
+
 def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, Any]],
           hp: Hyperparameters, rng: random.Random, *, take: Take = take_rows,
           gradient: Callable[[Any, Any], tuple[float, dict[str, Any]]] | None = None,
-          accuracy: Callable[[Any, Any], float | Future[float]] | None = None,
-          on_iteration: Callable[[int, float], None] | None = None,
-          on_epoch: Callable[[dict[str, float]], None] | None = None,
-          on_step: Callable[[str, Step], None] | None = None) -> History:
+          accuracy: Callable[[Any, Any], float] | None = None,
+          history: History | None = None,
+          after_iteration: Callable[[int, History], None] = lambda i, history: None,
+          ) -> History:
     """Train network with mini-batch SGD on data = ((x_train, t_train), (x_test, t_test)).
 
-    Runs hp.iters iterations and returns the History. One epoch is
-    ``train_size // batch_size`` iterations (at least 1); the accuracies are
-    measured after the update of every iteration i with i % iter_per_epoch == 0,
-    iteration 0 included, as in the book (10000 iterations of 600 give 17), and
-    once more for the weights returned unless just measured (the book's run ends
-    at 9999, measured last at 9600), so ``history.final`` is their accuracy.
+    Runs hp.iters iterations and returns the History (``history``, if given, is
+    filled in place: a caller that stops the run with Ctrl-C still holds it).
+    One epoch is ``train_size // batch_size`` iterations (at least 1); the
+    accuracies are measured after the update of every iteration i with
+    i % iter_per_epoch == 0, iteration 0 included, as in the book (10000
+    iterations of 600 give 17), and once more for the weights returned unless
+    just measured (the book's run ends at 9999, measured last at 9600).
 
     ``gradient(x, t) -> (loss, grads)`` defaults to ``network.loss_and_gradient``
     (the book's ``network.gradient``, plus the loss of the same forward pass);
-    ``accuracy(x, t)`` to ``accuracy_in_chunks``; it may return a Future (a
-    measurement running beside the training), which the Monitor waits for. The
-    hooks are the Monitor's (purenet/monitor.py). A loss that is NaN, infinite or
-    near its ceiling stops the run before its update, and Ctrl-C stops it
-    wherever it lands: either way the History so far is returned, with
-    ``stopped`` and ``message`` set.
+    ``accuracy(x, t)`` to ``accuracy_in_chunks``; ``after_iteration(i, history)``
+    is called at the end of each iteration (a progress bar, say). A
+    loss that is NaN, infinite or near its ceiling stops the run before its
+    update, with ``stopped`` set.
     """
     (x_train, t_train), (x_test, t_test) = data
     hp.check(len(x_train))
     gradient = gradient or network.loss_and_gradient
     accuracy = accuracy or (lambda x, t: accuracy_in_chunks(network, x, t, take))
-    history = History(iter_per_epoch=max(len(x_train) // hp.batch_size, 1))  # an int, not 600.0
+    history = history or History()
+    history.iter_per_epoch = max(len(x_train) // hp.batch_size, 1)  # an int, not 600.0
     batches = batch_indices(rng, len(x_train), hp.batch_size, hp.sampling)
-    run = Monitor(history, hp.lr, on_iteration, on_epoch, on_step)
 
-    with run.until_stopped():  # a diverged loss or Ctrl-C ends the loop; the History is kept
-        for i in run.iterations(hp.iters):  # the book's iters_num
-            with run.phase("sampling"):  # 1) draw a mini-batch (the book's batch_mask)
-                batch_mask = next(batches)
-                x_batch, t_batch = take(x_train, batch_mask), take(t_train, batch_mask)
-            with run.phase("gradient"):  # 2) the gradient, and the loss of the same pass
-                loss, grads = gradient(x_batch, t_batch)
-            step = run.check(Step(i, batch_mask, x_batch, t_batch, float(loss), grads))  # blown up?
-            with run.phase("update"):  # 3) SGD: W <- W - lr * dL/dW (lr: learning_rate)
-                optimizer.update(network.params, grads)
-            # 4) record (the book's train_loss_list): the batch's loss BEFORE this update,
-            # which step 2's forward pass gave for free; the book records the loss after
-            # the update, at the cost of a second forward pass per iteration.
-            history.train_loss.append(step.loss)
-            run.updated(step)
-            if i % history.iter_per_epoch == 0:  # once per epoch: train_acc_list, test_acc_list
-                with run.phase("evaluation"):
-                    record = {"iteration": i, "loss": step.loss,
-                              "train_acc": accuracy(x_train, t_train),
-                              "test_acc": accuracy(x_test, t_test)}
-                run.epoch(record)
-    with run.until_stopped():  # the weights returned, unless just measured or interrupted
-        final = run.final_to_measure()
-        if final is not None:
-            with run.phase("final"):
-                final["train_acc"] = accuracy(x_train, t_train)
-                final["test_acc"] = accuracy(x_test, t_test)
+    for i in range(hp.iters):  # the book's iters_num
+        batch_mask = next(batches)  # 1) a mini-batch
+        x_batch, t_batch = take(x_train, batch_mask), take(t_train, batch_mask)
+        loss, grads = gradient(x_batch, t_batch)  # 2) the gradient, and the loss of that pass
+        if not -math.inf < loss < DIVERGED_LOSS:  # blown up (NaN too): stop before the update
+            history.stopped, history.message = "diverged", diverged_message(loss, i, hp.lr, DELTA)
+            break
+        optimizer.update(network.params, grads)  # 3) SGD: W <- W - lr * dL/dW
+        history.train_loss.append(float(loss))  # 4) the book's train_loss_list
+        if i % history.iter_per_epoch == 0:  # once per epoch: train_acc_list, test_acc_list
+            history.epochs.append({"iteration": i, "loss": float(loss),
+                                   "train_acc": accuracy(x_train, t_train),
+                                   "test_acc": accuracy(x_test, t_test)})
+        after_iteration(i, history)
+
+    history.final = history.last_measured()  # the weights returned: measured already, or now
+    if history.final["test_acc"] is None:
+        history.final.update(train_acc=accuracy(x_train, t_train),
+                             test_acc=accuracy(x_test, t_test))
     return history

@@ -14,9 +14,9 @@ opens with one call into ``purenet.checks`` (shapes, types, sizes), then the mat
 import copy
 import random
 
-from purenet import gradient, weights_file
-from purenet.checks import check_batch, check_init, check_params, check_t, check_x
-from purenet.functions import cross_entropy_error, sigmoid, softmax
+from purenet import gradient
+from purenet.checks import check_batch, check_init, check_params, check_x
+from purenet.functions import cross_entropy_error, one_hot, sigmoid, softmax
 from purenet.matrix import Matrix, add_row, argmax_rows, matmul, sum_rows, transpose
 
 
@@ -77,11 +77,27 @@ class TwoLayerNet:
         """Return the fraction of rows of x whose highest score is the answer in t, in [0, 1].
 
         t is one-hot (N, C) or N label indices (the book's version takes one-hot only).
+
+        >>> net = TwoLayerNet(4, 5, 3, seed=0)
+        >>> x = [[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]]
+        >>> net.accuracy(x, [2, 2]), net.accuracy(x, [0, 0])  # both rows guess class 2
+        (1.0, 0.0)
         """
-        y = self.predict(x)
-        t = check_t(t, y)  # labels become one-hot rows, the book's t
-        hits = sum(p == k for p, k in zip(argmax_rows(y), argmax_rows(t)))  # (N, C) -> (N,) each
-        return hits / len(y)
+        x, t = check_batch(x, t, self.params)
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
+
+        # predict() without its softmax: softmax keeps the order of each row's
+        # scores (exp grows, and one sum divides them all), so the largest score
+        # a2 is the largest probability y, found without an exp per class.
+        a1 = add_row(matmul(x, W1), b1)  # (N, D) @ (D, H) + (H,) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        a2 = add_row(matmul(z1, W2), b2)  # (N, H) @ (H, C) + (C,) -> (N, C)
+        y = argmax_rows(a2)  # (N, C) -> (N,)
+        if isinstance(t[0], list):  # one-hot rows: the label is where the 1 is
+            t = argmax_rows(t)
+        hits = sum(p == k for p, k in zip(y, t))
+        return hits / len(x)
 
     def numerical_gradient(self, x: Matrix, t: Matrix | list[int]) -> dict[str, list]:
         """Return dL/dparam for each key, by central differences; each in its param's shape.
@@ -124,7 +140,7 @@ class TwoLayerNet:
         >>> loss == net.loss(x, t), {key: shape(g) for key, g in grads.items()}  # a param's shape
         (True, {'W1': (4, 5), 'b1': (5,), 'W2': (5, 3), 'b2': (3,)})
         """
-        x, t_one_hot = check_batch(x, t, self.params)  # labels, if given, as one-hot rows
+        x, t = check_batch(x, t, self.params)
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
         batch_num = len(x)
@@ -138,7 +154,7 @@ class TwoLayerNet:
 
         # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N, t one-hot.
         dy = [[(yk - tk) / batch_num for yk, tk in zip(ry, rt)]
-              for ry, rt in zip(y, t_one_hot)]  # (N, C)
+              for ry, rt in zip(y, one_hot(t, len(b2)))]  # (N, C)
         grad_W2 = matmul(transpose(z1), dy)  # (H, N) @ (N, C) -> (H, C)
         grad_b2 = sum_rows(dy)  # (C,)
         dz1 = matmul(dy, transpose(W2))  # (N, C) @ (C, H) -> (N, H)
@@ -148,7 +164,8 @@ class TwoLayerNet:
         grad_b1 = sum_rows(da1)  # (H,)
         return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
 
-    # Persistence: the files themselves are weights_file's business.
+    # A network from weights someone else made: the weights files of
+    # purenet_support, or a NumPy network's params.
 
     def get_params(self) -> dict[str, list]:
         """Return a copy of params as plain nested lists: W (rows of floats), b (flat lists)."""
@@ -165,13 +182,3 @@ class TwoLayerNet:
         network = cls.__new__(cls)
         network.params = check_params(params)
         return network
-
-    def save(self, path: weights_file.FileName) -> None:
-        """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically."""
-        weights_file.save(path, self.params)
-
-    @classmethod
-    def load(cls, path: weights_file.FileName) -> "TwoLayerNet":
-        """Return the network stored by save() (from either package) at path, .npz or .json."""
-        with weights_file.errors_name(path):
-            return cls.from_params(weights_file.load(path))

@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from purenet.mnist import DataError, ImageRows
-from purenet.monitor import plural
 from purenet_cli.impls import Impl
+from purenet_cli.watch import plural
+from purenet_support.mnist import DataError, ImageRows
 
 
 def first(x: Any, n: int | None) -> Any:
@@ -20,12 +20,12 @@ def first(x: Any, n: int | None) -> Any:
 
     An array gives a view, a list a shorter list, and the pure package's
     ImageRows a smaller ImageRows holding only those images' bytes: still
-    decoded on demand, and all a measuring process needs to be sent.
+    decoded on demand, and all a --jobs worker needs to be sent.
     """
     if n is None or n >= len(x):
         return x
     if isinstance(x, ImageRows):
-        return ImageRows(x.data[:n * x.row_size], (n, *x.image_shape), x.normalize, x.flatten)
+        return x.part(0, n)
     return x[:n]
 
 

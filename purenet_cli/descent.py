@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from purenet.monitor import plural
 from purenet_cli.arrays import flat
+from purenet_cli.watch import plural
 
 
 def print_descent(f: Callable[[Any], float], x0: float, x1: float, lr: float, steps: int,

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from purenet.monitor import Step, plural
 from purenet.train import Hyperparameters
 from purenet_cli.arrays import flat, label_of, norm, shape_of
+from purenet_cli.watch import Step, plural
 
 
 class Explainer:

@@ -22,8 +22,8 @@ from typing import Any
 import click
 import numpy as np
 
-from purenet.weights_file import atomic_write
 from purenet_cli.install import extra_hint
+from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
 
@@ -195,9 +195,9 @@ def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple
 
     The record has the keys the CLI's --history file has, so plot_history reads either.
     """
-    from purenet.evaluation import take_array
     from purenet.train import Hyperparameters, train
     from purenet.two_layer_net import TwoLayerNet as PureNet
+    from purenet_cli.impls import take_array
     from reference.optimizer import SGD
     from reference.two_layer_net import TwoLayerNet
 
@@ -220,10 +220,10 @@ class InputError(ValueError):
 
 def saved_network(params: str) -> Any:
     """Load the 784-H-10 network saved in params (.npz or .json, as `train --save` writes)."""
-    from reference.two_layer_net import TwoLayerNet
+    from purenet_cli.impls import load_impl
 
     try:
-        network = TwoLayerNet.load(params)
+        network = load_impl("numpy").load_network(params)
     except (ValueError, TypeError, OSError) as err:
         raise InputError(str(err)) from None
     w1, w2 = network.params["W1"].shape, network.params["W2"].shape
@@ -235,8 +235,8 @@ def saved_network(params: str) -> Any:
 
 def mnist(data_dir: str | None) -> tuple:
     """Load MNIST normalized to [0, 1] from data_dir (or where load_mnist looks)."""
-    from purenet.mnist import DataError
-    from reference.mnist import load_mnist
+    from purenet_support.mnist import DataError
+    from purenet_support.mnist_numpy import load_mnist
 
     try:
         return load_mnist(normalize=True, data_dir=data_dir)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from purenet.monitor import plural
+from purenet_cli.watch import plural
 
 
 def timed_numerical_gradient(network: Any, iters: int,

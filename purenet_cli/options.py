@@ -12,7 +12,7 @@ import os
 import click
 from click.core import ParameterSource
 
-from purenet.monitor import plural
+from purenet_cli.watch import plural
 
 # What --impl pure uses unless told otherwise: a plain Python step of 100 images
 # is far slower than in NumPy, and the book's full run takes a quarter of an hour

@@ -7,7 +7,7 @@ directory under the names the end of the run will use: the file's own, and a
 temporary one of the same length as the one it is written under. At the end,
 write_outputs writes the history first (the record of the run), then the
 weights, then the plot; a failure is one line naming that file, and the
-others are still written. Each goes through purenet.weights_file's atomic_write:
+others are still written. Each goes through purenet_support.weights_file's atomic_write:
 a crash or Ctrl-C mid-write leaves no half file and no temporary one.
 
 What is already there: without --force nothing at an output's name is touched,
@@ -29,8 +29,8 @@ from typing import Any
 
 import click
 
-from purenet.weights_file import atomic_write, move_into_place, temporary_name
 from purenet_cli.plots import plot_history
+from purenet_support.weights_file import atomic_write, move_into_place, temporary_name
 
 PLOT_EXTENSION = ".png"  # the one format every --plot draws
 
@@ -128,11 +128,15 @@ def write_json(path: str, data: object, replace: bool = True) -> None:
     atomic_write(path, lambda f: f.write(text.encode("utf-8")), replace=replace)
 
 
-def save_weights(network: Any, path: str, replace: bool) -> None:
-    """Write network.save's file under a temporary name of its extension, then move it to path."""
+def save_weights(weights: Any, params: dict[str, Any], path: str, replace: bool) -> None:
+    """Write weights.save's file of params under a temporary name, then move it to path.
+
+    weights is the weights module of the run's package (purenet_support's
+    weights_file or weights_numpy).
+    """
     tmp = temporary_name(path) + os.path.splitext(path)[1]  # save() checks the extension
     try:
-        network.save(tmp)
+        weights.save(tmp, params)
         move_into_place(tmp, path, replace)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -140,7 +144,7 @@ def save_weights(network: Any, path: str, replace: bool) -> None:
         raise
 
 
-def write_outputs(network: Any, record: dict[str, Any], save_path: str | None,
+def write_outputs(network: Any, weights: Any, record: dict[str, Any], save_path: str | None,
                   history_path: str | None, plot_path: str | None,
                   force: bool = False) -> tuple[list[str], bool]:
     """Write the history (record), the weights and the plot where asked, each on its own.
@@ -150,7 +154,8 @@ def write_outputs(network: Any, record: dict[str, Any], save_path: str | None,
     """
     steps: list[tuple[str, str | None, Callable[[str], None]]] = [
         ("--history", history_path, lambda path: write_json(path, record, replace=force)),
-        ("--save", save_path, lambda path: save_weights(network, path, replace=force)),
+        ("--save", save_path,
+         lambda path: save_weights(weights, network.params, path, replace=force)),
         ("--plot", plot_path, lambda path: plot_history(record, path, replace=force))]
     written, failed = [], False
     for option, path, write in steps:

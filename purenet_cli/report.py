@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
-from purenet.monitor import History, plural
+from purenet.train import History
 from purenet_cli.flags import with_flags
 from purenet_cli.progress import Progress
+from purenet_cli.watch import plural
 
 
 def announce(impl: str, dtype: str, size: str, train_size: int, test_size: int, dataset: str,
@@ -54,15 +55,20 @@ def stop_reason(history: History) -> None:
 
 
 def run_record(settings: dict[str, Any], hyperparameters: dict[str, Any], history: History,
-               started: float) -> dict[str, Any]:
-    """Return what --history writes: the settings, the History, and the seconds so far."""
-    return {**settings, "hyperparameters": hyperparameters, **history.to_dict(),
+               timings: dict[str, float], started: float) -> dict[str, Any]:
+    """Return what --history writes: the settings, the History, the seconds in each step
+    (timings) and the seconds so far."""
+    recorded = history.to_dict()
+    return {**settings, "hyperparameters": hyperparameters,
+            **{key: recorded[key] for key in ("train_loss", "epochs", "final", "iter_per_epoch")},
+            "timings": timings, "stopped": history.stopped, "message": history.message,
             "seconds": round(time.perf_counter() - started, 3)}
 
 
-def summary(history: History, loop_seconds: float, started: float, written: list[str]) -> None:
+def summary(history: History, timings: dict[str, float], loop_seconds: float, started: float,
+            written: list[str]) -> None:
     """Print where the time went, the files written and the final weights' accuracy."""
-    t = history.timings
+    t = timings
     click.echo(f"done: {plural(len(history.train_loss), 'iteration')} in {loop_seconds:.1f} s "
                f"(sampling {t['sampling']:.1f} s, gradient {t['gradient']:.1f} s, update "
                f"{t['update']:.1f} s, evaluation {t['evaluation']:.1f} s); "

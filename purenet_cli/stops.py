@@ -20,7 +20,7 @@ from types import FrameType
 
 import click
 
-from purenet.monitor import StopSignal
+from purenet_cli.watch import StopSignal
 
 STOPPING = ("SIGINT", "SIGTERM", "SIGHUP")  # SIGHUP: the terminal closed; none on Windows
 

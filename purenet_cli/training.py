@@ -14,17 +14,12 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
-from purenet import measuring
-from purenet.evaluation import accuracy_beside, accuracy_in_chunks
-from purenet.measuring import MeasuringProcess
-from purenet.monitor import History
-from purenet.train import Hyperparameters, train
+from purenet.train import History, Hyperparameters, accuracy_in_chunks, train
 from purenet_cli import report
 from purenet_cli.arrays import flat
 from purenet_cli.data import load_data
@@ -38,6 +33,7 @@ from purenet_cli.outputs import write_outputs
 from purenet_cli.plots import require_matplotlib
 from purenet_cli.preflight import preflight
 from purenet_cli.progress import Progress
+from purenet_cli.watch import Watch
 
 
 @dataclass
@@ -65,6 +61,7 @@ class TrainOptions:
     force: bool
     no_check: bool
     explain: bool
+    jobs: int
 
     def outputs(self) -> dict[str, str | None]:
         """Return the output files by the option that names them."""
@@ -84,9 +81,10 @@ class Run:
     hp: Hyperparameters
     rng: random.Random  # drew the start weights; draws every batch next
     gradient: Callable[[Any, Any], Any]
-    ipe: int  # iterations per epoch
+    iter_per_epoch: int
     progress: Progress
     loop_start: float = 0.0  # when the loop started, once it has
+    timings: dict[str, float] = field(default_factory=dict)  # seconds in each step
 
 
 def prepare_run(options: TrainOptions, dtype: str) -> Run:
@@ -113,62 +111,66 @@ def prepare_run(options: TrainOptions, dtype: str) -> Run:
         count = sum(len(flat(v)) for v in network.params.values())
         how = f"numerical ({2 * count:,} loss evaluations per step: 2 per parameter)"
         gradient = timed_numerical_gradient(network, iters)
-    ipe = report.announce(o.impl, dtype, f"{INPUT_SIZE}-{o.hidden}-{OUTPUT_SIZE}",
+    iter_per_epoch = report.announce(o.impl, dtype, f"{INPUT_SIZE}-{o.hidden}-{OUTPUT_SIZE}",
                           len(x_train), len(x_test), o.dataset, iters, o.batch_size, o.sampling,
                           o.lr, how, o.seed)
-    progress = Progress(iters, ipe, enabled=sys.stderr.isatty())
-    return Run(o, dtype, package, data, network, hp, rng, gradient, ipe, progress)
+    progress = Progress(iters, iter_per_epoch, enabled=sys.stderr.isatty())
+    return Run(o, dtype, package, data, network, hp, rng, gradient, iter_per_epoch, progress)
 
 
 def run_training(run: Run) -> History:
-    """Run purenet/train.py's loop: progress on stderr, a line per epoch, --explain's steps."""
+    """Run purenet/train.py's loop: progress on stderr, a line per epoch, --explain's steps.
+
+    A Ctrl-C (or a signal turned into one) stops it where it lands; the History
+    gathered so far is returned, marked "interrupted".
+    """
     o, network, package, progress = run.options, run.network, run.package, run.progress
     x_train = run.data[0][0]
+    history = History()
+    watch = Watch(history, run.hp.iters, on_iteration=progress.update,
+                  on_epoch=report.epoch_printer(progress, run.iter_per_epoch),
+                  on_step=Explainer(network, run.hp, len(x_train), o.grad) if o.explain
+                  else None)
+    jobs = start_jobs(o.impl, o.jobs, package)
     run.loop_start = time.perf_counter()
-    # One measurement at a time, in order: NumPy's on a thread (it lets go of the
-    # interpreter in its products), plain Python's in a second process.
-    worker = ThreadPoolExecutor(max_workers=1) if o.impl == "numpy" else MeasuringProcess()
     try:
-        return train(network, package.optimizer.SGD(o.lr), run.data, run.hp, run.rng,
-                     take=package.take, gradient=run.gradient,
-                     accuracy=evaluator(o.impl, network, package, worker),
-                     on_iteration=progress.update,
-                     on_epoch=report.epoch_printer(progress, run.ipe),
-                     on_step=Explainer(network, run.hp, len(x_train), o.grad) if o.explain
-                     else None)
-    finally:  # one a Ctrl-C left behind is not recorded: no need to finish it
-        if isinstance(worker, ThreadPoolExecutor):
-            worker.shutdown(wait=True, cancel_futures=True)
-        else:
-            worker.close()
+        train(network, watch.optimizer(package.optimizer.SGD(o.lr)), run.data, run.hp, run.rng,
+              take=watch.take(package.take), gradient=watch.gradient(run.gradient),
+              accuracy=watch.accuracy(lambda x, t: jobs.accuracy(network, x, t)),
+              history=history, after_iteration=watch.after_iteration)
+    except KeyboardInterrupt as stop:
+        watch.interrupted(stop)
+    finally:
+        jobs.close()
+    run.timings = watch.timings
+    return history
 
 
-def evaluator(impl: str, network: Any, package: Impl, worker: Any,
-              ) -> Callable[[Any, Any], float | Future[float]]:
-    """Return accuracy(x, t) for the run: NumPy's fast twin, or purenet's in chunks.
+def start_jobs(impl: str, jobs: int, package: Impl) -> Any:
+    """Return what measures the accuracies: on this thread alone (jobs 1), or shared.
 
-    With a core idle, the count runs on worker (a thread for NumPy, a process
-    for plain Python, started on first use), on a copy of the weights, beside
-    the training (its Future is what the Monitor waits for); on a busy machine
-    it runs here.
+    --jobs N shares each measurement among N threads (NumPy) or this process
+    and N - 1 helper processes (plain Python); the counts, and so the printed
+    accuracies, are the same.
     """
-    own = measuring.OwnLoad()  # the load the worker adds is no reason to stop
-    if impl == "numpy":
-        from reference import evaluation
+    from purenet_cli.jobs import NumpyJobs, PureJobs
 
-        def numpy_accuracy(x: Any, t: Any) -> float | Future[float]:
-            if evaluation.second_core_free(own.now()):
-                return own.track(evaluation.accuracy_beside(worker, network, x, t))
-            return evaluation.accuracy_in_chunks(network, x, t)
+    if jobs > 1:
+        return (NumpyJobs if impl == "numpy" else PureJobs)(jobs, package.chunk, package.take)
+    return Inline(package)
 
-        return numpy_accuracy
 
-    def pure_accuracy(x: Any, t: Any) -> float | Future[float]:
-        if measuring.second_core_free(own.now()):
-            return own.track(accuracy_beside(worker, network, x, t, package.take, package.chunk))
-        return accuracy_in_chunks(network, x, t, package.take, package.chunk)
+class Inline:
+    """The accuracy measured here, in chunks: purenet.train.accuracy_in_chunks."""
 
-    return pure_accuracy
+    def __init__(self, package: Impl) -> None:
+        self.package = package
+
+    def accuracy(self, network: Any, x: Any, t: Any) -> float:
+        return accuracy_in_chunks(network, x, t, self.package.take, self.package.chunk)
+
+    def close(self) -> None:
+        pass
 
 
 def finish_run(run: Run, history: History, started: float) -> bool:
@@ -187,8 +189,8 @@ def finish_run(run: Run, history: History, started: float) -> bool:
         {"iters": run.hp.iters, "batch_size": o.batch_size, "lr": o.lr, "sampling": o.sampling,
          "hidden_size": o.hidden, "weight_init_std": o.weight_init_std,
          "train_size": len(x_train), "test_size": len(x_test),
-         "one_hot_label": o.one_hot_label}, history, started)
-    written, failed = write_outputs(run.network, record, o.save_path, o.history_path,
-                                    o.plot_path, o.force)
-    report.summary(history, loop_seconds, started, written)
+         "one_hot_label": o.one_hot_label}, history, run.timings, started)
+    written, failed = write_outputs(run.network, run.package.weights, record, o.save_path,
+                                    o.history_path, o.plot_path, o.force)
+    report.summary(history, run.timings, loop_seconds, started, written)
     return failed

@@ -7,13 +7,13 @@ arrays changed in place) to the checks both packages share in
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from purenet.checks import (
     ONE_TOL,
+    PARAM_KEYS,
     check_param_dict,
+    check_param_shapes,
     check_seed,
     check_sizes,
     first_bad,
@@ -24,7 +24,6 @@ from purenet.checks import (
     same_shapes,
 )
 from purenet.matrix import shape
-from purenet.weights_file import PARAM_KEYS, check_param_shapes
 
 # An array of one or two dimensions: the name the pure twin gives its lists
 # (purenet.matrix.Array), so the two optimizers read alike.
@@ -224,33 +223,16 @@ def check_x(x: object, params: dict[str, np.ndarray]) -> np.ndarray:
     return x
 
 
-def check_t(t: object, y: np.ndarray) -> np.ndarray:
-    """Return t as one-hot rows in the shape (N, C) of the predictions y: the book's t.
-
-    t may be one-hot already or N label indices, each becoming a row of zeros
-    with a 1 at the label, in y's dtype. Anything else raises: the book's
-    (y - t) / N would broadcast a (N,) t against (N, C) without a word.
-    """
-    return _one_hot(t, y.shape, y.dtype)
-
-
 def check_batch(x: object, t: object,
                 params: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Return (x, t): x a checked batch (N, D) for W1, t one-hot rows (N, C) (see check_t).
+    """Return (x, t) as arrays: x a checked batch (N, D) for W1, t checked against it.
 
-    t comes in the dtype the forward pass will compute in (x's and the params'),
-    so float32 params and a float32 x keep the whole backward pass in float32.
+    t must be one-hot rows (N, C) or N label indices in range(C) (see to_labels):
+    the book's (y - t) / N would broadcast a (N,) t against (N, C) without a word.
     """
     x = check_x(x, params)
-    y_dtype = np.result_type(x, params["W1"], params["b1"], params["W2"], params["b2"])
-    return x, _one_hot(t, (len(x), len(params["b2"])), y_dtype)
-
-
-def _one_hot(t: Any, y_shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    labels = to_labels(t, y_shape)  # raises on a t of the wrong shape
-    if labels is None:
-        return np.asarray(t, dtype=dtype)  # already one-hot, in the shape (N, C)
-    return np.eye(y_shape[1], dtype=dtype)[labels]
+    labels = to_labels(t, (len(x), len(params["b2"])))  # raises on a t of the wrong shape
+    return x, as_array(t, "t") if labels is None else labels
 
 
 def check_params(params: object) -> dict[str, np.ndarray]:

@@ -65,6 +65,22 @@ def softmax(x: np.ndarray) -> np.ndarray:
         return e / e.sum(axis=-1, keepdims=True)
 
 
+def one_hot(t: np.ndarray, num_classes: int, dtype: np.dtype | type = np.float64) -> np.ndarray:
+    """Return t as one-hot rows (N, C): label k becomes num_classes 0.0s with a 1.0 at k.
+
+    The book's t is one-hot already (``load_mnist(one_hot_label=True)``); rows
+    that are one-hot come back as they are, so a network can take either. The
+    rows are in ``dtype`` (a float32 network's y - t stays float32).
+
+    >>> one_hot(np.array([2, 0]), 3)  # two labels, three classes
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    if t.ndim == 2:  # one-hot rows already
+        return t.astype(dtype, copy=False)
+    return np.eye(num_classes, dtype=dtype)[t]  # row k of the identity is label k's
+
+
 def sum_squared_error(y: np.ndarray, t: np.ndarray) -> float:
     """Return E = 0.5 * sum_k (y_k - t_k)^2 (오차제곱합), a number, summed over every entry.
 

@@ -13,9 +13,9 @@ opens with one call into ``reference.checks`` (shapes, dtypes, sizes), then the 
 
 import numpy as np
 
-from reference import gradient, weights_file
-from reference.checks import check_batch, check_init, check_params, check_t, check_x
-from reference.functions import cross_entropy_error, sigmoid, softmax
+from reference import gradient
+from reference.checks import check_batch, check_init, check_params, check_x
+from reference.functions import cross_entropy_error, one_hot, sigmoid, softmax
 
 
 class TwoLayerNet:
@@ -75,11 +75,26 @@ class TwoLayerNet:
         """Return the fraction of rows of x whose highest score is the answer in t, in [0, 1].
 
         t is one-hot (N, C) or N label indices (the book's version takes one-hot only).
+
+        >>> net = TwoLayerNet(4, 5, 3, seed=0)
+        >>> x = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8]])
+        >>> net.accuracy(x, np.array([1, 1])), net.accuracy(x, np.array([0, 0]))
+        (1.0, 0.0)
         """
-        y = self.predict(x)
-        t = check_t(t, y)  # labels become one-hot rows, the book's t
-        hits = np.sum(np.argmax(y, axis=1) == np.argmax(t, axis=1))  # (N, C) -> (N,) each
-        return float(hits / len(y))
+        x, t = check_batch(x, t, self.params)
+        W1, W2 = self.params["W1"], self.params["W2"]
+        b1, b2 = self.params["b1"], self.params["b2"]
+
+        # predict() without its softmax: softmax keeps the order of each row's
+        # scores (exp grows, and one sum divides them all), so the largest score
+        # a2 is the largest probability y, found without an exp per class.
+        a1 = x @ W1 + b1  # (N, D) @ (D, H) + (H,) -> (N, H)
+        z1 = sigmoid(a1)  # (N, H)
+        a2 = z1 @ W2 + b2  # (N, H) @ (H, C) + (C,) -> (N, C)
+        y = np.argmax(a2, axis=1)  # (N, C) -> (N,)
+        if t.ndim != 1:  # one-hot rows: the label is where the 1 is
+            t = np.argmax(t, axis=1)
+        return float(np.sum(y == t) / len(x))
 
     def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """Return dL/dparam for each key, by central differences; each in its param's shape.
@@ -121,7 +136,7 @@ class TwoLayerNet:
         >>> loss == net.loss(x, t), {key: g.shape for key, g in grads.items()}  # a param's shape
         (True, {'W1': (4, 5), 'b1': (5,), 'W2': (5, 3), 'b2': (3,)})
         """
-        x, t_one_hot = check_batch(x, t, self.params)  # labels, if given, as one-hot rows
+        x, t = check_batch(x, t, self.params)
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
         batch_num = len(x)
@@ -134,7 +149,7 @@ class TwoLayerNet:
         loss = cross_entropy_error(y, t)
 
         # backward. d(loss)/d(a2) of softmax + cross entropy is (y - t) / N, t one-hot.
-        dy = (y - t_one_hot) / batch_num  # (N, C)
+        dy = (y - one_hot(t, len(b2), y.dtype)) / batch_num  # (N, C)
         grad_W2 = z1.T @ dy  # (H, N) @ (N, C) -> (H, C)
         grad_b2 = dy.sum(axis=0)  # (C,)
         dz1 = dy @ W2.T  # (N, C) @ (C, H) -> (N, H)
@@ -144,7 +159,8 @@ class TwoLayerNet:
         grad_b1 = da1.sum(axis=0)  # (H,)
         return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
 
-    # Persistence: the files themselves are weights_file's business.
+    # A network from weights someone else made: the weights files of
+    # purenet_support, or a pure network's params.
 
     def get_params(self) -> dict[str, list]:
         """Return a copy of params as plain nested lists: W (rows of floats), b (flat lists)."""
@@ -163,16 +179,3 @@ class TwoLayerNet:
         network = cls.__new__(cls)
         network.params = check_params(params)
         return network
-
-    def save(self, path: weights_file.FileName) -> None:
-        """Write params to path, a .npz (NumPy's format) or .json file, replacing it atomically.
-
-        An .npz keeps each array's dtype: float32 weights stay float32.
-        """
-        weights_file.save(path, self.params)
-
-    @classmethod
-    def load(cls, path: weights_file.FileName) -> "TwoLayerNet":
-        """Return the network stored by save() (from either package) at path, .npz or .json."""
-        with weights_file.errors_name(path):
-            return cls.from_params(weights_file.load(path))

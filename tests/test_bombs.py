@@ -19,8 +19,8 @@ import pytest
 
 import purenet.two_layer_net as pure_net
 import reference.two_layer_net as ref_net
-from purenet import mnist, weights_file
-from purenet.mnist import DataError, read_idx
+from purenet_support import mnist, networks, weights_file
+from purenet_support.mnist import DataError, read_idx
 
 GIB = 1 << 30
 BOMB = 3 * GIB  # bytes a bomb inflates to
@@ -112,7 +112,8 @@ def test_an_npz_member_declaring_3_gib_is_refused_unread(tmp_path: Path, net_cls
     path = tmp_path / "w.npz"
     path.write_bytes(raw_zip([("W1.npy", data, 0, BOMB), *small_members()]))
     assert path.stat().st_size < 4 << 20
-    refuse(lambda: net_cls.load(path), rf"w\.npz is not a valid \.npz weights file: member "
+    refuse(lambda: networks.load(net_cls, path),
+           rf"w\.npz is not a valid \.npz weights file: member "
            rf"'W1\.npy' declares {BOMB} bytes, past the {1 << 28} all arrays of a weights "
            rf"file may hold$", peak_memory)
 
@@ -126,7 +127,8 @@ def test_an_npy_header_larger_than_its_member_is_refused_unread(tmp_path: Path, 
     crc = zlib.crc32(header + bytes(160))
     path = tmp_path / "w.npz"
     path.write_bytes(raw_zip([("W1.npy", data, crc, len(header) + 160), *small_members()]))
-    refuse(lambda: net_cls.load(path), rf"'W1' has 160 data bytes, shape \({BOMB // 8 - 16},\) "
+    refuse(lambda: networks.load(net_cls, path),
+           rf"'W1' has 160 data bytes, shape \({BOMB // 8 - 16},\) "
            rf"needs {BOMB - 128}$", peak_memory)
 
 
@@ -139,7 +141,8 @@ def test_a_member_longer_than_it_declares_is_read_no_further(tmp_path: Path, net
     data = deflate_zeros(BOMB, prefix=header)
     path = tmp_path / "w.npz"
     path.write_bytes(raw_zip([("W1.npy", data, 12345, len(header) + 160), *small_members()]))
-    refuse(lambda: net_cls.load(path), r"w\.npz is not a valid \.npz weights file: damaged "
+    refuse(lambda: networks.load(net_cls, path),
+           r"w\.npz is not a valid \.npz weights file: damaged "
            r"zip archive: Bad CRC-32 for file 'W1\.npy'$", peak_memory)
 
 

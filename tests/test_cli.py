@@ -23,10 +23,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-import cli
-import purenet.mnist
 import purenet_cli.training
+import purenet_support.mnist
 import reference.two_layer_net
+from purenet_cli import main as cli
+from purenet_support import networks
 
 ROOT = Path(__file__).resolve().parent.parent
 MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -54,8 +55,9 @@ needs_mnist = pytest.mark.skipif(
 def no_download(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A cache in tmp_path and no mirrors at all: a missing file fails at once."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    for name, info in list(purenet.mnist.DATASETS.items()):
-        monkeypatch.setitem(purenet.mnist.DATASETS, name, dataclasses.replace(info, mirrors=()))
+    for name, info in list(purenet_support.mnist.DATASETS.items()):
+        monkeypatch.setitem(purenet_support.mnist.DATASETS, name,
+                            dataclasses.replace(info, mirrors=()))
 
 
 def invoke(*args: str) -> Result:
@@ -150,7 +152,7 @@ def test_ctrl_c_while_loading_says_interrupted_and_exits_130(
     def interrupted(**kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("reference.mnist.load_mnist", interrupted)
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", interrupted)
     result = main("train", "--no-check")
     assert result.code == 130, result
     # click ends the terminal's "^C" with a newline first
@@ -183,7 +185,7 @@ def test_a_batch_larger_than_the_data_is_a_usage_error(monkeypatch: pytest.Monke
         x, t = np.zeros((50, 784)), np.zeros(50, dtype=np.int64)
         return (x, t), (x, t)
 
-    monkeypatch.setattr("reference.mnist.load_mnist", small)
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", small)
     result = invoke("train", "--batch-size", "60")
     assert result.exit_code == 2
     assert "--batch-size" in result.output and "50 training images" in result.output
@@ -205,14 +207,14 @@ def test_missing_data_exits_1_with_the_loaders_message(
     assert "Error: MNIST files not found" in result.output
     assert "--data-dir or PURENET_DATA" in result.output
     assert "Traceback" not in result.output
-    assert not isinstance(result.exception, purenet.mnist.DataError)
+    assert not isinstance(result.exception, purenet_support.mnist.DataError)
 
 
 def test_evaluate_with_missing_data_exits_1(monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     monkeypatch.delenv("PURENET_DATA", raising=False)
     params = tmp_path / "p.json"
-    reference.two_layer_net.TwoLayerNet(784, 3, 10, seed=0).save(params)
+    networks.save(reference.two_layer_net.TwoLayerNet(784, 3, 10, seed=0), params)
     result = invoke("evaluate", str(params), "--data-dir", str(tmp_path))
     assert result.exit_code == 1 and "MNIST files not found" in result.output
 
@@ -265,7 +267,7 @@ def test_written_files_get_the_users_usual_permissions(tmp_path: Path,
         x, t = np.zeros((50, 784)), np.arange(50) % 10
         return (x, t), (x, t)
 
-    monkeypatch.setattr("reference.mnist.load_mnist", small)
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", small)
     names = ("p.npz", "h.json", "f.png")
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
@@ -388,7 +390,7 @@ def test_descent_plot_writes_a_png(tmp_path: Path) -> None:
 def test_evaluate_refuses_a_net_that_is_not_784_in_10_out(
         impl: str, sizes: tuple[int, int, int], shapes: str, tmp_path: Path) -> None:
     params = tmp_path / "p.json"
-    reference.two_layer_net.TwoLayerNet(*sizes, seed=0).save(params)
+    networks.save(reference.two_layer_net.TwoLayerNet(*sizes, seed=0), params)
     result = invoke("evaluate", str(params), "--impl", impl)  # before any data is read
     assert result.exit_code == 1, result.output
     assert result.output == (
@@ -571,7 +573,8 @@ def test_ctrl_c_writes_what_was_gathered_and_exits_130(
     assert result.exit_code == 130
     assert "interrupted (Ctrl-C) in iteration 7, after 7 finished iterations" in result.output
     assert len(history_of(history)["train_loss"]) == 7
-    assert reference.two_layer_net.TwoLayerNet.load(params).params["W1"].shape == (784, 50)
+    network = networks.load(reference.two_layer_net.TwoLayerNet, params)
+    assert network.params["W1"].shape == (784, 50)
 
 
 @needs_mnist
@@ -618,7 +621,7 @@ def test_pure_defaults_are_announced(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_train(network: Any, optimizer: Any, data: Any, hp: Any, rng: Any,
                    **kwargs: Any) -> Any:
         seen["sizes"] = (len(data[0][0]), len(data[1][0]), hp.iters)
-        from purenet.monitor import History
+        from purenet_cli.watch import History
         return History(iter_per_epoch=1)
 
     monkeypatch.setattr(purenet_cli.training, "train", fake_train)

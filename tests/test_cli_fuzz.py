@@ -24,9 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cli
 import purenet_cli.training
 from purenet.two_layer_net import TwoLayerNet
+from purenet_cli import main as cli
+from purenet_support import networks
 
 NOT_FINITE = st.sampled_from(["nan", "-nan", "NaN", "inf", "-inf", "+Infinity", "1e400"])
 SPECIAL = st.sampled_from(["0", "-0", "-1", "1e308", "-1e308", "1e-300", "5e-324", "100000000",
@@ -101,8 +102,8 @@ def scratch() -> Iterator[Path]:
         (root / "empty").mkdir()
         (root / "bad.npz").write_bytes(b"PK\x03\x04 not a zip")
         net = TwoLayerNet(784, 2, 10)
-        net.save(str(root / "w.npz"))
-        net.save(str(root / "w.json"))
+        networks.save(net, str(root / "w.npz"))
+        networks.save(net, str(root / "w.json"))
         os.chdir(root)
         try:
             yield root

@@ -18,8 +18,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import cli
 from purenet_cli import install
+from purenet_cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(cli.cli.commands)

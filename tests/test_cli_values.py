@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-import cli
 import purenet.checks
+from purenet_cli import main as cli
 from purenet_cli import options
 
 ROOT = Path(__file__).resolve().parent.parent

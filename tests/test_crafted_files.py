@@ -15,7 +15,7 @@ from test_bombs import raw_zip, small_members
 
 import purenet.two_layer_net as pure_net
 import reference.two_layer_net as ref_net
-from purenet import weights_file
+from purenet_support import networks, weights_file
 
 NETS = [pure_net.TwoLayerNet, ref_net.TwoLayerNet]
 PREFIX = r"w\.npz is not a valid \.npz weights file: "
@@ -36,7 +36,7 @@ def write(tmp_path: Path, members: list, **kwargs: int) -> Path:
 def test_the_hand_packed_archive_loads(tmp_path: Path, net_cls) -> None:
     # The craft below changes one thing each time; unchanged, the file is good.
     path = write(tmp_path, [w1(), *small_members()], method=0)
-    assert len(net_cls.load(path).get_params()["W1"]) == 4
+    assert len(networks.load(net_cls, path).get_params()["W1"]) == 4
 
 
 @pytest.mark.parametrize("net_cls", NETS)
@@ -44,7 +44,7 @@ def test_an_encrypted_member_is_refused(tmp_path: Path, net_cls) -> None:
     path = write(tmp_path, [w1(), *small_members()], method=0, flags=0x1)
     with pytest.raises(ValueError, match=PREFIX + r"member 'W1\.npy' is encrypted: "
                                           r"NumPy writes plain zip archives$"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", NETS)
@@ -53,7 +53,7 @@ def test_an_unknown_compression_method_is_refused(tmp_path: Path, net_cls) -> No
     with pytest.raises(ValueError, match=PREFIX + r"member 'W1\.npy' uses compression "
                                           r"method 9: NumPy writes only stored \(0\) or "
                                           r"deflated \(8\) members$"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", NETS)
@@ -63,7 +63,7 @@ def test_a_key_stored_twice_is_refused_not_last_one_wins(tmp_path: Path, net_cls
     path = write(tmp_path, [w1(), *small_members(), w1(second)], method=0)
     with pytest.raises(ValueError, match=PREFIX + rf"it holds 'W1' twice \('W1\.npy' and "
                                           rf"'{second}'\): each array must be stored once$"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("make, kind", [(os.mkfifo, "a FIFO"), (os.mkdir, "a directory")])
@@ -88,7 +88,7 @@ def test_a_device_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("ext", [".npz", ".json"])
 def test_a_bytes_path_loads_like_a_str_one(tmp_path: Path, ext: str) -> None:
     net = pure_net.TwoLayerNet(4, 5, 3, seed=2)
-    net.save(tmp_path / f"good{ext}")
+    networks.save(net, tmp_path / f"good{ext}")
     params = weights_file.load(os.fsencode(tmp_path / f"good{ext}"))
     assert params == net.get_params()
     assert weights_file.check_extension(b"good.npz") == ".npz"
@@ -96,8 +96,8 @@ def test_a_bytes_path_loads_like_a_str_one(tmp_path: Path, ext: str) -> None:
 
 def test_load_reads_both_formats_into_the_same_dict(tmp_path: Path) -> None:
     net = pure_net.TwoLayerNet(4, 5, 3, seed=3)
-    net.save(tmp_path / "w.npz")
-    net.save(tmp_path / "w.json")
+    networks.save(net, tmp_path / "w.npz")
+    networks.save(net, tmp_path / "w.json")
     assert weights_file.load(tmp_path / "w.npz") == weights_file.load(tmp_path / "w.json")
 
 

@@ -1,4 +1,4 @@
-"""Tests of the two evaluations: purenet/evaluation.py and its NumPy twin reference/evaluation.py.
+"""Tests of the accuracy over a data set: purenet.train.accuracy_in_chunks, and train --jobs.
 
 Both must count the same hits as ``TwoLayerNet.accuracy`` on everything at once:
 on random inputs (with weights large enough to overflow exp), and on real MNIST
@@ -17,13 +17,18 @@ import numpy as np
 import pytest
 
 import purenet.two_layer_net
-import reference.mnist
+import purenet_support.mnist_numpy
 import reference.optimizer
 import reference.two_layer_net
-from purenet.evaluation import accuracy_in_chunks as pure_accuracy_in_chunks
-from purenet.evaluation import take_array, take_rows
-from purenet.train import Hyperparameters, train
-from reference.evaluation import accuracy_in_chunks
+from purenet.train import Hyperparameters, take_rows, train
+from purenet.train import accuracy_in_chunks as pure_accuracy_in_chunks
+from purenet_cli.impls import take_array
+from purenet_cli.jobs import NumpyJobs, PureJobs
+
+
+def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000) -> float:
+    """A NumPy run's accuracy: purenet.train.accuracy_in_chunks on arrays."""
+    return pure_accuracy_in_chunks(network, x, t, take_array, chunk)
 
 DATA = os.environ.get("PURENET_DATA")
 needs_mnist = pytest.mark.skipif(
@@ -51,7 +56,7 @@ def test_numpy_accuracy_never_warns_and_agrees_with_the_network(dtype: str, std:
 @pytest.fixture(scope="module")
 def mnist_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The first 2000 training and 3000 test images of real MNIST, read once for the module."""
-    (x_train, t_train), (x_test, t_test) = reference.mnist.load_mnist(data_dir=DATA)
+    (x_train, t_train), (x_test, t_test) = purenet_support.mnist_numpy.load_mnist(data_dir=DATA)
     return x_train[:2000], t_train[:2000], x_test[:3000], t_test[:3000]
 
 
@@ -121,3 +126,45 @@ def test_no_rows_and_unmatched_labels_are_refused_alike_in_both_packages() -> No
             accuracy_in_chunks(net, x, t)
         with pytest.raises(ValueError, match=words):
             pure_accuracy_in_chunks(Counting(), x.tolist(), t.tolist())
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_jobs_count_what_one_pass_counts_numpy(jobs: int) -> None:
+    rng = np.random.default_rng(4)
+    net = reference.two_layer_net.TwoLayerNet(20, 8, 5, weight_init_std=1.0, seed=3)
+    x, t = rng.random((2345, 20)), rng.integers(0, 5, size=2345)
+    shared = NumpyJobs(jobs, 500, take_array)
+    try:
+        assert shared.accuracy(net, x, t) == accuracy_in_chunks(net, x, t, chunk=500)
+    finally:
+        shared.close()
+
+
+def test_jobs_count_what_one_pass_counts_pure_in_helper_processes() -> None:
+    rng = random.Random(6)
+    net = purenet.two_layer_net.TwoLayerNet(12, 6, 4, weight_init_std=1.0, seed=2)
+    x = [[rng.random() for _ in range(12)] for _ in range(301)]
+    t = [rng.randrange(4) for _ in range(301)]
+    shared = PureJobs(3, 50, take_rows)
+    try:
+        helpers = list(shared.helpers)
+        assert shared.accuracy(net, x, t) == pure_accuracy_in_chunks(net, x, t, take_rows, 50)
+        assert shared.helpers == helpers  # both helpers answered: none was dropped
+    finally:
+        shared.close()
+    assert all(helper.poll() is not None for helper in helpers)  # closing ends them
+
+
+def test_a_helper_that_is_gone_has_its_part_counted_here() -> None:
+    rng = random.Random(7)
+    net = purenet.two_layer_net.TwoLayerNet(5, 3, 2, weight_init_std=1.0, seed=2)
+    x = [[rng.random() for _ in range(5)] for _ in range(40)]
+    t = [rng.randrange(2) for _ in range(40)]
+    shared = PureJobs(2, 10, take_rows)
+    try:
+        shared.helpers[0].kill()
+        shared.helpers[0].wait(timeout=10)
+        assert shared.accuracy(net, x, t) == pure_accuracy_in_chunks(net, x, t, take_rows, 10)
+        assert shared.helpers == []  # never asked again
+    finally:
+        shared.close()

@@ -21,10 +21,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-import cli
-import purenet.mnist
+import purenet_support.mnist
 import reference.two_layer_net
 from purenet_cli import figures as F
+from purenet_cli import main as cli
+from purenet_support import networks
 from reference import gradient
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -212,7 +213,7 @@ def test_the_clis_plots_are_the_guides_figures(losses, tmp_path):
 
 @pytest.fixture(scope="module")
 def mnist():
-    from reference.mnist import load_mnist
+    from purenet_support.mnist_numpy import load_mnist
 
     return load_mnist(normalize=True, data_dir=data_dir())
 
@@ -284,7 +285,7 @@ def test_bad_params_fail_in_one_line_before_any_data_is_read(content, words, tmp
                                                              monkeypatch):
     params = tmp_path / "w.npz"
     if content is None:
-        reference.two_layer_net.TwoLayerNet(700, 5, 10, seed=0).save(str(params))
+        networks.save(reference.two_layer_net.TwoLayerNet(700, 5, 10, seed=0), str(params))
     else:
         params.write_bytes(content)
     monkeypatch.setattr(F, "mnist", lambda data_dir: pytest.fail("data read first"))
@@ -299,8 +300,9 @@ def test_bad_params_fail_in_one_line_before_any_data_is_read(content, words, tmp
 def test_missing_mnist_fails_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PURENET_DATA", raising=False)
-    for name, info in list(purenet.mnist.DATASETS.items()):  # no download: fail at once
-        monkeypatch.setitem(purenet.mnist.DATASETS, name, dataclasses.replace(info, mirrors=()))
+    for name, info in list(purenet_support.mnist.DATASETS.items()):  # no download: fail at once
+        monkeypatch.setitem(purenet_support.mnist.DATASETS, name,
+                            dataclasses.replace(info, mirrors=()))
     result = invoke("figures", str(tmp_path / "out"), "--data-dir", str(tmp_path))
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: MNIST files not found: train-images-idx3-ubyte.gz")
@@ -327,7 +329,7 @@ def test_a_directory_that_cannot_be_made_is_refused_first(tmp_path):
 def test_saved_params_are_the_network_drawn(mnist, trained, tmp_path, monkeypatch):
     network = F.fresh_network(seed=3)
     params = str(tmp_path / "w.npz")
-    network.save(params)
+    networks.save(network, params)
     drawn = {}
     monkeypatch.setattr(F, "mnist", lambda data_dir: mnist)
     monkeypatch.setattr(F, "train_briefly", lambda data, iters: trained)

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import purenet.mnist as pure_mnist
 import purenet.two_layer_net as pure_net
-import reference.mnist as ref_mnist
+import purenet_support.mnist as pure_mnist
+import purenet_support.mnist_numpy as ref_mnist
 import reference.two_layer_net as ref_net
-from purenet import weights_file
-from purenet.mnist import FILES, DataError, read_idx
+from purenet_support import networks, weights_file
+from purenet_support.mnist import FILES, DataError, read_idx
 
 PEAK = 16 << 20  # bytes any loader may hold at once on these small files
 FUZZ = settings(max_examples=80, deadline=None, database=None,
@@ -190,8 +190,9 @@ def weights_seeds() -> list[tuple[str, bytes]]:
     seeds = []
     net = pure_net.TwoLayerNet(3, 4, 2, seed=5)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, save in (("pure.npz", net.save), ("pure.json", net.save),
-                           ("ref.npz", ref_net.TwoLayerNet.from_params(net.get_params()).save)):
+        for name, save in (("pure.npz", lambda path: networks.save(net, path)),
+                           ("pure.json", lambda path: networks.save(net, path)),
+                           ("ref.npz", lambda path: networks.save(ref_net.TwoLayerNet.from_params(net.get_params()), path))):
             save(os.path.join(tmp, name))
             seeds.append((name, Path(tmp, name).read_bytes()))
         path = os.path.join(tmp, "compressed.npz")  # deflated members, as NumPy also writes
@@ -204,8 +205,8 @@ WEIGHTS_SEEDS = weights_seeds()
 GOOD_PARAMS = pure_net.TwoLayerNet(3, 4, 2, seed=5).get_params()
 LOADERS: list[tuple[str, Callable[[Path], object]]] = [
     ("weights_file.load", weights_file.load),
-    ("purenet TwoLayerNet.load", pure_net.TwoLayerNet.load),
-    ("reference TwoLayerNet.load", ref_net.TwoLayerNet.load),
+    ("networks.load of purenet", lambda path: networks.load(pure_net.TwoLayerNet, path)),
+    ("networks.load of reference", lambda path: networks.load(ref_net.TwoLayerNet, path)),
 ]
 
 

@@ -56,37 +56,20 @@ def test_matmul_transpose_add_row():
     assert M.add_row(A, [10.0, 20.0, 30.0]) == [[11.0, 22.0, 33.0], [14.0, 25.0, 36.0]]
 
 
-def test_elementwise_on_matrices_and_vectors():
-    assert M.add(A, A) == [[2.0, 4.0, 6.0], [8.0, 10.0, 12.0]]
-    assert M.sub(A, A) == [[0.0] * 3, [0.0] * 3]
-    assert M.mul(A, A) == [[1.0, 4.0, 9.0], [16.0, 25.0, 36.0]]
-    assert M.scale(A, 0.5) == [[0.5, 1.0, 1.5], [2.0, 2.5, 3.0]]
-    assert M.add([1.0, 2.0], [3.0, 4.0]) == [4.0, 6.0]
-    assert M.sub([1.0, 2.0], [3.0, 4.0]) == [-2.0, -2.0]
-    assert M.mul([1.0, 2.0], [3.0, 4.0]) == [3.0, 8.0]
-    assert M.scale([1.0, 2.0], -2) == [-2.0, -4.0]
-
-
-def test_reductions_and_zeros():
+def test_reductions():
     assert M.sum_rows(A) == [5.0, 7.0, 9.0]
     assert M.argmax_rows([[1.0, 3.0, 3.0], [9.0, 0.0, 1.0]]) == [1, 0]  # first index on ties
-    z = M.zeros(2, 3)
-    z[0][0] = 1.0
-    assert z == [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]  # each row its own list
 
 
-def test_dot():
-    assert M.dot([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]) == 32.0
+def test_the_dot_idiom_is_the_one_this_python_has():
     assert M.DOT_IDIOM in ("math.sumprod(u, v)", "sum(map(operator.mul, u, v))")
     assert (M.DOT_IDIOM == "math.sumprod(u, v)") == hasattr(math, "sumprod")
-    with pytest.raises(ValueError, match="dot needs two vectors of one length, got 3 and 2"):
-        M.dot([1.0, 2.0, 3.0], [1.0, 2.0])
 
 
 def test_inputs_are_not_changed():
     a = [row[:] for row in A]
     v = [1.0, 2.0, 3.0]
-    M.matmul(a, B), M.transpose(a), M.add_row(a, v), M.scale(a, 2.0), M.add(a, a)
+    M.matmul(a, B), M.transpose(a), M.add_row(a, v)
     assert a == A and v == [1.0, 2.0, 3.0]
 
 
@@ -113,11 +96,6 @@ BAD = [
     (M.matmul, (A, [1.0, 2.0, 3.0]), ValueError, "b must be a matrix"),
     (M.add_row, (A, [1.0, 2.0]), ValueError, "a vector of the row length 3, got length 2"),
     (M.add_row, (A, [[1.0, 2.0, 3.0]]), ValueError, "v must be a vector"),
-    (M.add, (A, [[1.0, 2.0, 3.0]]), ValueError, "add needs a and b of one shape, got (2, 3) and"),
-    (M.sub, ([1.0, 2.0], [[1.0, 2.0]]), ValueError, "got (2,) and (1, 2) (nothing is broadcast)"),
-    (M.mul, (A, [1.0, 2.0, 3.0]), ValueError, "mul needs a and b of one shape"),
-    (M.scale, (A, True), TypeError, "scale needs a number k (float or int), got bool"),
-    (M.scale, (A, "2"), TypeError, "got str"),
     (M.transpose, ([[1.0, 2.0], [3.0]],), ValueError, "a is ragged"),
     (M.sum_rows, ([[1.0, 2.0], [3.0]],), ValueError, "a is ragged"),
     (M.argmax_rows, ([1.0, 2.0],), ValueError, "a must be a matrix"),
@@ -159,16 +137,11 @@ def test_transpose_sum_rows_argmax_rows_match_numpy(a):
 
 @FAST
 @given(st.data(), dims, dims)
-def test_add_row_and_elementwise_match_numpy(data, n, m):
-    a, b = data.draw(matrices(n, m)), data.draw(matrices(n, m))
+def test_add_row_matches_numpy(data, n, m):
+    a = data.draw(matrices(n, m))
     v = data.draw(st.lists(values, min_size=m, max_size=m))
-    k = data.draw(values)
-    arr, brr = np.array(a), np.array(b)
+    arr = np.array(a)
     assert M.add_row(a, v) == (arr + np.array(v)).tolist()  # one rounding each: exactly equal
-    assert M.add(a, b) == (arr + brr).tolist()
-    assert M.sub(a, b) == (arr - brr).tolist()
-    assert M.mul(a, b) == (arr * brr).tolist()
-    assert M.scale(a, k) == (k * arr).tolist()
 
 
 # --- batches of rows: the shape helpers the lesson modules use ----------------------------------

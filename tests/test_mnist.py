@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import purenet.mnist as pure
-import reference.mnist as ref
-from purenet.mnist import FILES, DataError, ImageRows, read_idx
+import purenet_support.mnist as pure
+import purenet_support.mnist_numpy as ref
+from purenet_support.mnist import FILES, DataError, ImageRows, read_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 # Read once at import: the autouse fixture below clears the variable for every test.
@@ -441,11 +441,11 @@ def test_offline_error_names_only_the_missing_files(tmp_path: Path, tiny) -> Non
 
 
 def test_purenet_mnist_does_not_import_numpy() -> None:
-    code = "import purenet.mnist, sys; assert 'numpy' not in sys.modules"
+    code = "import purenet_support.mnist, sys; assert 'numpy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-@pytest.mark.parametrize("path", ["purenet/mnist.py", "reference/mnist.py"])
+@pytest.mark.parametrize("path", ["purenet_support/mnist.py", "purenet_support/mnist_numpy.py"])
 def test_no_pickle(path: str) -> None:
     tree = ast.parse((ROOT / path).read_text())
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)

@@ -25,9 +25,9 @@ import numpy as np
 import pytest
 from test_bombs import BOMB, PEAK, deflate_zeros
 
-import purenet.mnist as pure
-import reference.mnist as ref
-from purenet.mnist import FILES, DataError, download, read_idx
+import purenet_support.mnist as pure
+import purenet_support.mnist_numpy as ref
+from purenet_support.mnist import FILES, DataError, download, read_idx
 
 NAME = FILES["train_label"]
 

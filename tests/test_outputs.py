@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-import cli
-import purenet.weights_file
 import purenet_cli.outputs
+import purenet_support.weights_file
 import reference.two_layer_net
-from purenet.weights_file import atomic_write, temporary_name
+from purenet_cli import main as cli
 from purenet_cli.outputs import write_json
+from purenet_support.weights_file import atomic_write, temporary_name
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -87,7 +87,7 @@ def synthetic(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
             parts.append((x / 255.0 if normalize else x, np.eye(10)[t] if one_hot_label else t))
         return tuple(parts)
 
-    monkeypatch.setattr("reference.mnist.load_mnist", load_mnist)
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", load_mnist)
     return during
 
 
@@ -150,13 +150,13 @@ def test_a_name_that_is_no_file_name_says_so(path: str, words: str) -> None:
 def written_in_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the names files are moved to, in order (every output passes there)."""
     order: list[str] = []
-    real = purenet.weights_file.move_into_place
+    real = purenet_support.weights_file.move_into_place
 
     def recording(tmp: str, path: str, replace: bool) -> None:
         real(tmp, path, replace)
         order.append(os.path.basename(path))
 
-    monkeypatch.setattr(purenet.weights_file, "move_into_place", recording)
+    monkeypatch.setattr(purenet_support.weights_file, "move_into_place", recording)
     monkeypatch.setattr(purenet_cli.outputs, "move_into_place", recording)
     return order
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from purenet.monitor import StopSignal
 from purenet_cli.stops import Stops
+from purenet_cli.watch import StopSignal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import os, sys, time
 import numpy as np
-import cli, reference.mnist, reference.two_layer_net
+import cli, purenet_support.mnist_numpy, purenet_support.weights_numpy
 
 SLOW = os.environ.get("PURENET_SLOW")
 
@@ -42,16 +42,16 @@ def load_mnist(normalize=True, one_hot_label=False, **kwargs):
         parts.append((x / 255.0, rng.integers(0, 10, size=n)))
     return tuple(parts)
 
-real_save = reference.two_layer_net.TwoLayerNet.save
+real_save = purenet_support.weights_numpy.save
 
-def slow_save(self, path):
+def slow_save(path, params):
     print("saving", flush=True)
     time.sleep(0.5)
-    real_save(self, path)
+    real_save(path, params)
 
-reference.mnist.load_mnist = load_mnist
+purenet_support.mnist_numpy.load_mnist = load_mnist
 if SLOW == "saving":
-    reference.two_layer_net.TwoLayerNet.save = slow_save
+    purenet_support.weights_numpy.save = slow_save
 cli.main(sys.argv[1:])
 """
 

@@ -19,7 +19,7 @@ import purenet.matrix as M
 
 def dense(a: list, b: list) -> list:
     """a @ b the plain way: every row of a against every column of b, zeros included."""
-    return [[M.dot(row, list(col)) for col in zip(*b)] for row in a]
+    return [[M._dots(row, [col])[0] for col in zip(*b)] for row in a]
 
 
 def bits(a: list) -> list:
@@ -90,7 +90,7 @@ def test_zero_terms_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
 def mnist_rows() -> list:
     if not os.environ.get("PURENET_DATA"):
         pytest.skip("set PURENET_DATA to a folder with the MNIST files to compare on real rows")
-    from purenet.mnist import load_mnist
+    from purenet_support.mnist import load_mnist
 
     (x_train, _), _ = load_mnist(normalize=True)
     return x_train[:200]  # (200, 784), about 81% zeros

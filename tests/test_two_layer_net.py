@@ -19,9 +19,9 @@ import pytest
 
 import purenet.two_layer_net as pure_mod
 import reference.two_layer_net as ref_mod
-from purenet import weights_file
 from purenet.gradient_check import gradient_check as pure_check
 from purenet.two_layer_net import TwoLayerNet as PureNet
+from purenet_support import networks, weights_file
 from reference.gradient_check import gradient_check as ref_check
 from reference.two_layer_net import TwoLayerNet as RefNet
 
@@ -391,7 +391,7 @@ def test_load_refuses_a_json_file_with_nan_weights(tmp_path, net_cls):
     path.write_text(json.dumps(params))  # Python's json writes NaN, and reads it back
     with pytest.raises(ValueError, match=r"w\.json: params\['W2'\] holds nan: weights must be "
                                          r"finite"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -425,8 +425,8 @@ def test_reference_computes_in_the_dtype_of_its_params():
 def test_save_and_load_across_packages(tmp_path, ext, writer, reader):
     net = writer.from_params(PureNet(4, 5, 3, weight_init_std=1.0, seed=25).get_params())
     path = tmp_path / f"weights{ext}"
-    net.save(path)
-    loaded = reader.load(path)
+    networks.save(net, path)
+    loaded = networks.load(reader, path)
     assert isinstance(loaded, reader)
     assert loaded.get_params() == net.get_params()  # float64 round trip is exact
     assert os.listdir(tmp_path) == [path.name]  # no temporary file left behind
@@ -434,7 +434,7 @@ def test_save_and_load_across_packages(tmp_path, ext, writer, reader):
 
 def test_purenet_npz_is_what_numpy_writes(tmp_path):
     net = PureNet(4, 5, 3, weight_init_std=1.0, seed=26)
-    net.save(tmp_path / "w.npz")
+    networks.save(net, tmp_path / "w.npz")
     with np.load(tmp_path / "w.npz", allow_pickle=False) as npz:
         assert sorted(npz.files) == sorted(KEYS)
         for key in KEYS:
@@ -449,8 +449,8 @@ def test_purenet_npz_is_what_numpy_writes(tmp_path):
 def test_purenet_reads_float32_npz(tmp_path):
     params = {k: np.array(v, dtype=np.float32) for k, v in
               PureNet(4, 5, 3, weight_init_std=1.0, seed=27).get_params().items()}
-    RefNet.from_params(params).save(tmp_path / "w32.npz")
-    loaded = PureNet.load(tmp_path / "w32.npz")
+    networks.save(RefNet.from_params(params), tmp_path / "w32.npz")
+    loaded = networks.load(PureNet, tmp_path / "w32.npz")
     for key in KEYS:
         assert np.array_equal(np.array(loaded.params[key]), params[key].astype(np.float64))
 
@@ -459,10 +459,10 @@ def test_purenet_reads_float32_npz(tmp_path):
 def test_save_overwrites_atomically_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch,
                                                                         net_cls):
     path = tmp_path / "w.npz"
-    net_cls(4, 5, 3, seed=28).save(path)
+    networks.save(net_cls(4, 5, 3, seed=28), path)
     newer = net_cls(4, 5, 3, seed=29)
-    newer.save(path)  # overwriting is the caller's choice (the CLI asks for --force)
-    assert net_cls.load(path).get_params() == newer.get_params()
+    networks.save(newer, path)  # overwriting is the caller's choice (the CLI asks for --force)
+    assert networks.load(net_cls, path).get_params() == newer.get_params()
     before = path.read_bytes()
 
     def half_then_crash(f, *args, **kwargs):
@@ -474,7 +474,7 @@ def test_save_overwrites_atomically_and_keeps_the_old_file_on_failure(tmp_path, 
     else:
         monkeypatch.setattr(np, "savez", half_then_crash)
     with pytest.raises(KeyboardInterrupt):
-        net_cls(4, 5, 3, seed=30).save(path)
+        networks.save(net_cls(4, 5, 3, seed=30), path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["w.npz"]
 
@@ -483,9 +483,9 @@ def test_save_overwrites_atomically_and_keeps_the_old_file_on_failure(tmp_path, 
 def test_unknown_extension_raises(tmp_path, net_cls):
     net = net_cls(4, 5, 3, seed=31)
     with pytest.raises(ValueError, match=r"must end in \.npz or \.json"):
-        net.save(tmp_path / "w.pkl")
+        networks.save(net, tmp_path / "w.pkl")
     with pytest.raises(ValueError, match=r"must end in \.npz or \.json"):
-        net_cls.load(tmp_path / "w.npy")
+        networks.load(net_cls, tmp_path / "w.npy")
     assert os.listdir(tmp_path) == []
 
 
@@ -504,11 +504,11 @@ def test_load_names_a_missing_or_misshaped_key(tmp_path, net_cls, write, ext):
     path = tmp_path / f"w{ext}"
     write(path, {k: v for k, v in params.items() if k != "b2"})
     with pytest.raises(ValueError, match=r"missing key 'b2' \(expected shape \(3,\)\)"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
     write(path, {**params, "W2": [[0.0] * 3] * 6})
     with pytest.raises(ValueError, match=r"disagree on the hidden size H .*: W1 is \(4, 5\), "
                                          r"b1 is \(5,\), W2 is \(6, 3\)$"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 def _npy(header: str, body: bytes) -> bytes:
@@ -519,30 +519,30 @@ def _npy(header: str, body: bytes) -> bytes:
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
 def test_tampered_files_raise(tmp_path, net_cls):
     good = tmp_path / "good.npz"
-    PureNet(4, 5, 3, seed=33).save(good)
+    networks.save(PureNet(4, 5, 3, seed=33), good)
     data = good.read_bytes()
     bad = tmp_path / "bad.npz"
 
     bad.write_bytes(data[: len(data) // 2])  # truncated download
     with pytest.raises(ValueError, match="not a valid .npz weights file"):
-        net_cls.load(bad)
+        networks.load(net_cls, bad)
 
     offset = data.index(b"\x93NUMPY") + 128 + 8  # a byte inside W1's numbers
     bad.write_bytes(data[:offset] + bytes([data[offset] ^ 0xFF]) + data[offset + 1:])
     with pytest.raises(ValueError, match="not a valid .npz weights file"):
-        net_cls.load(bad)  # the zip's CRC no longer matches
+        networks.load(net_cls, bad)  # the zip's CRC no longer matches
 
     bad.write_bytes(b"<html>404 Not Found</html>")
     with pytest.raises(ValueError, match="not a valid .npz weights file"):
-        net_cls.load(bad)
+        networks.load(net_cls, bad)
 
     bad_json = tmp_path / "bad.json"
     bad_json.write_text('{"W1": [[0.1, 0.2], [0.3')
     with pytest.raises(ValueError, match="not a valid .json weights file"):
-        net_cls.load(bad_json)
+        networks.load(net_cls, bad_json)
     bad_json.write_text('[1, 2, 3]')
     with pytest.raises(TypeError, match="params must be a dict"):
-        net_cls.load(bad_json)
+        networks.load(net_cls, bad_json)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -550,7 +550,7 @@ def test_load_reports_a_json_file_nested_too_deep(tmp_path, net_cls):
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)  # json.load runs out of recursion
     with pytest.raises(ValueError, match=r"deep\.json is not a valid \.json weights file"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -562,7 +562,7 @@ def test_both_packages_refuse_fortran_order_alike(tmp_path, net_cls):
     np.savez(path, **{k: np.asfortranarray(np.array(v)) for k, v in params.items()})
     with pytest.raises(ValueError, match=r"w\.npz is not a valid \.npz weights file: 'W1' is "
                                          r"stored in Fortran order, expected C order$"):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -583,7 +583,7 @@ def test_both_packages_refuse_odd_npz_members(tmp_path, net_cls, member, data, m
                 zf.writestr(f"{key}.npy", weights_file._npy_bytes(params[key]))
         zf.writestr(member, data)
     with pytest.raises(ValueError, match=r"w\.npz is not a valid \.npz weights file: " + match):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -602,7 +602,7 @@ def test_npy_headers_are_checked(tmp_path, net_cls, header, body):
             zf.writestr(f"{key}.npy", weights_file._npy_bytes(params[key]))
         zf.writestr("W1.npy", _npy(header, body))
     with pytest.raises((ValueError, TypeError)):
-        net_cls.load(path)
+        networks.load(net_cls, path)
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])
@@ -646,8 +646,8 @@ def test_reference_float32_weights_stay_float32_in_the_file(tmp_path, ext):
     params = {k: np.array(v, dtype=np.float32) for k, v in
               PureNet(4, 5, 3, weight_init_std=1.0, seed=38).get_params().items()}
     path = tmp_path / f"w{ext}"
-    RefNet.from_params(params).save(path)
-    loaded = RefNet.load(path)
+    networks.save(RefNet.from_params(params), path)
+    loaded = networks.load(RefNet, path)
     for key in KEYS:
         assert np.array_equal(loaded.params[key], params[key]), key
         if ext == ".npz":  # JSON has no dtypes: its numbers come back float64
@@ -662,12 +662,12 @@ def test_a_bytes_path_works_like_a_str_path(tmp_path, net_cls):
     net = net_cls(4, 5, 3, seed=39)
     for name in ("good.npz", "good.json"):
         path = os.fsencode(tmp_path / name)
-        net.save(path)
-        assert net_cls.load(path).get_params() == net.get_params()
+        networks.save(net, path)
+        assert networks.load(net_cls, path).get_params() == net.get_params()
     with pytest.raises(ValueError, match=r"must end in \.npz or \.json, got '.*w\.pkl'"):
-        net.save(os.fsencode(tmp_path / "w.pkl"))
+        networks.save(net, os.fsencode(tmp_path / "w.pkl"))
     with pytest.raises(ValueError) as info:
-        net_cls.load(os.fsencode(tmp_path / "w.npy"))
+        networks.load(net_cls, os.fsencode(tmp_path / "w.npy"))
     wrong = str(tmp_path / "w.npy")  # named once, not also in front as "path: ..."
     assert str(info.value) == f"weights file must end in .npz or .json, got {wrong!r}"
 
@@ -678,7 +678,7 @@ def test_load_errors_name_the_file_given_as_bytes(tmp_path, net_cls):
     path.write_text(json.dumps({"W1": [[0.0]]}))
     with pytest.raises(ValueError, match=r"^" + str(path).replace(".", r"\.") +
                        r": params is missing key 'b1'"):
-        net_cls.load(os.fsencode(path))
+        networks.load(net_cls, os.fsencode(path))
 
 
 @pytest.mark.parametrize("net_cls", [PureNet, RefNet])

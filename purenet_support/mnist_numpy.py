@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from purenet.mnist import NUM_CLASSES, DataError, check_flags, load_idx_files
+from purenet_support.mnist import NUM_CLASSES, DataError, check_flags, load_idx_files
 
 __all__ = ["DataError", "load_mnist"]
 
@@ -30,7 +30,8 @@ def load_mnist(
     ``flatten`` is False. t is an int64 array of N labels (N,), or with ``one_hot_label``
     a float64 array (N, 10) holding one 1.0 per row.
     ``dataset="fashion-mnist"`` loads Fashion-MNIST, the same format with clothes.
-    Raises purenet.mnist.DataError (one line, saying what to do) when the files cannot be had.
+    Raises purenet_support.mnist.DataError (one line, saying what to do) when the files
+    cannot be had.
     """
     check_flags(normalize=normalize, flatten=flatten, one_hot_label=one_hot_label)
     files = load_idx_files(dataset, data_dir)

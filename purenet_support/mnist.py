@@ -218,6 +218,13 @@ class ImageRows(Sequence):
             f"flatten={self.flatten})"
         )
 
+    def part(self, start: int, stop: int) -> ImageRows:
+        """Images start..stop - 1 as a smaller ImageRows, holding only their own bytes."""
+        start, stop, _ = slice(start, stop).indices(len(self))
+        stop = max(start, stop)
+        return ImageRows(self.data[start * self.row_size:stop * self.row_size],
+                         (stop - start, *self.image_shape), self.normalize, self.flatten)
+
     def take(self, indices: Iterable[int]) -> list[list]:
         """The images at ``indices`` as a list of rows: (B,) -> (B, 784) or (B, 1, 28, 28)."""
         return [self._row(self._check(operator.index(i))) for i in indices]

@@ -29,46 +29,9 @@ from typing import IO, Any
 
 from purenet.matrix import Matrix, Vector
 
-PARAM_KEYS = ("W1", "b1", "W2", "b2")
-
 
 class WeightsFileError(ValueError):
     """A weights file refused for its name or its content; the message names the file."""
-
-
-def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str) -> None:
-    """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
-    extra = sorted(map(repr, keys - set(PARAM_KEYS)))
-    if extra:
-        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
-                         f"expected exactly 'W1', 'b1', 'W2', 'b2'")
-    for key in ("W1", "W2"):
-        if key in shapes and len(shapes[key]) != 2:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, expected a matrix")
-    d, h = shapes["W1"] if "W1" in shapes else (None, None)
-    h2, c = shapes["W2"] if "W2" in shapes else (h, None)
-    h = h if h is not None else h2
-    expected = {"W1": (d, h), "b1": (h,), "W2": (h, c), "b2": (c,)}
-
-    def fmt(s: tuple) -> str:
-        return str(tuple("?" if v is None else v for v in s)).replace("'", "")
-
-    for key in PARAM_KEYS:
-        if key not in shapes:
-            raise ValueError(f"{what} is missing key {key!r} (expected shape {fmt(expected[key])})")
-    for key in ("b1", "b2"):
-        if len(shapes[key]) != 1:
-            raise ValueError(f"{what}[{key!r}] has shape {shapes[key]}, "
-                             f"expected {fmt(expected[key])}")
-    # Each size is shared by several keys; when they disagree, no one key is
-    # "the wrong one", so name them all.
-    W1, b1, W2, b2 = (shapes[k] for k in PARAM_KEYS)
-    if not W1[1] == b1[0] == W2[0]:
-        raise ValueError(f"{what} disagree on the hidden size H of W1 (D, H), b1 (H,), "
-                         f"W2 (H, C): W1 is {W1}, b1 is {b1}, W2 is {W2}")
-    if W2[1] != b2[0]:
-        raise ValueError(f"{what} disagree on the output size C of W2 (H, C), b2 (C,): "
-                         f"W2 is {W2}, b2 is {b2}")
 
 
 def check_extension(path: str | bytes) -> str:

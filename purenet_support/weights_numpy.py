@@ -15,8 +15,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from purenet import weights_file
-from purenet.weights_file import FileName, errors_name
+from purenet_support import weights_file
+from purenet_support.weights_file import FileName, errors_name
 
 __all__ = ["FileName", "errors_name", "load", "parse_npy", "save", "write_npz"]
 
