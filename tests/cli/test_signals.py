@@ -20,7 +20,7 @@ import pytest
 from purenet_cli.stops import Stops
 from purenet_cli.watch import StopSignal
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The command, with MNIST replaced by random images; PURENET_SLOW names a step
 # to slow down and announce ("loading" or "saving"), so a signal can land in it.

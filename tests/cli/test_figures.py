@@ -404,7 +404,7 @@ def test_loss_vs_accuracy_sweep(mnist):
     assert len(set(data["loss"][near])) == 5 and len(set(data["accuracy"][near])) == 1
 
 
-DOCS = os.path.join(os.path.dirname(__file__), os.pardir, "docs")
+DOCS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "docs")
 
 
 @pytest.mark.parametrize("guide", ["chapter4.md", "chapter4.ko.md"])

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from purenet_cli import install
 from purenet_cli import main as cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = sorted(cli.cli.commands)
 # the commands that read a data set, and so must name PURENET_DATA in their help
 READS_DATA = ["evaluate", "train"]

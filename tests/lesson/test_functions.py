@@ -153,7 +153,7 @@ def test_nan_and_inf(F):
                                   ([[0.5, 0.5], [0.5, math.nan]], [[1, 0], [1, 0]])])
 def test_nan_anywhere_among_probabilities_is_refused(F, y, t):
     # not the label's loss alone (2.3026 for the first): NaN says the input was not a
-    # distribution; training turns this error into its "diverged" stop (tests/test_train.py)
+    # distribution; training turns this error into its "diverged" stop (tests/lesson/test_train.py)
     with strict_numerics(), pytest.raises(NotProbabilities) as refused:
         F.cross_entropy_error(y, t)
     assert str(refused.value) == ("cross_entropy_error needs probabilities 0 <= y <= 1 (e.g. "

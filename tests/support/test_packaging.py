@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("purenet", "reference", "purenet_support", "purenet_cli")
 # What a developer's tree holds that a build never reads: copying it would only cost time.
 NOT_COPIED = shutil.ignore_patterns(

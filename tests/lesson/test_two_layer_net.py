@@ -1,7 +1,7 @@
 """TwoLayerNet: purenet against its NumPy twin, backprop against the numerical gradient,
 and every silent failure of the book's version turned into a clear error.
 
-Run with `pytest -s tests/test_two_layer_net.py` to see the largest differences
+Run with `pytest -s tests/lesson/test_two_layer_net.py` to see the largest differences
 the agreement tests met.
 """
 

@@ -25,7 +25,7 @@ import purenet_support.mnist as pure
 import purenet_support.mnist_numpy as ref
 from purenet_support.mnist import FILES, DataError, ImageRows, read_idx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Read once at import: the autouse fixture below clears the variable for every test.
 REAL_DATA = os.environ.get("PURENET_DATA")
 TRAIN, TEST = 5, 3  # images in the tiny data set

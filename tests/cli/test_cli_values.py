@@ -20,7 +20,7 @@ import purenet.checks
 from purenet_cli import main as cli
 from purenet_cli import options
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = os.environ.get("PURENET_DATA")
 HAS_DATA = bool(DATA) and os.path.isfile(os.path.join(DATA or "", "train-images-idx3-ubyte.gz"))
 
