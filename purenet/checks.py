@@ -491,12 +491,14 @@ def check_sampling(sampling: str, samplings: tuple[str, ...]) -> None:
         raise ValueError(f"sampling must be one of {', '.join(samplings)}, got {sampling!r}")
 
 
-def diverged_message(loss: float, i: int, lr: float, delta: float) -> str:
+def diverged_message(loss: float, i: int, lr: float, delta: float, *,
+                     std_name: str = "weight_init_std", lr_name: str = "") -> str:
     """Say why the loss of iteration i stopped the run, and what to try instead.
 
     delta is the loss's 1e-7 inside the log, which caps it at -log(delta). The
-    message names the library's parameters (learning rate, weight_init_std);
-    the command line phrases them as its options.
+    message names the library's parameters (weight_init_std, a learning rate);
+    the command line passes its options' names instead (std_name
+    "--weight-init-std", lr_name "--lr ").
     """
     if math.isfinite(loss):
         why = (f"the loss reached {loss:.4g} at iteration {i}, within 10% of its ceiling "
@@ -507,9 +509,9 @@ def diverged_message(loss: float, i: int, lr: float, delta: float) -> str:
         why = f"the loss became {loss} at iteration {i}"
     if i == 0:  # measured before the first update: no step has been taken yet
         return (f"{why}, before any update: the start weights are too large. Try a "
-                f"smaller weight_init_std")
-    return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. {lr / 10:g} "
-            f"(now {lr:g})")
+                f"smaller {std_name}")
+    return (f"{why}: the steps overshoot. Try a smaller learning rate, e.g. "
+            f"{lr_name}{lr / 10:g} (now {lr:g})")
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from purenet.train import History
-from purenet_cli.flags import with_flags
 from purenet_cli.progress import Progress
 from purenet_cli.watch import plural
 
@@ -45,12 +44,8 @@ def epoch_printer(progress: Progress, ipe: int) -> Callable[[dict[str, float]], 
 
 
 def stop_reason(history: History) -> None:
-    """Say on stderr why the run stopped early (nothing for a full run).
-
-    The library's message names its parameters; the user is told the options.
-    """
+    """Say on stderr why the run stopped early (nothing for a full run)."""
     if history.stopped:
-        history.message = with_flags(history.message)
         click.echo(f"stopped: {history.message}", err=True)
 
 

@@ -143,6 +143,8 @@ def run_training(run: Run) -> History:
     finally:
         jobs.close()
     run.timings = watch.timings
+    if history.stopped == "diverged":  # the same message, in the options' words
+        history.message = watch.diverged_message(o.lr)
     return history
 
 

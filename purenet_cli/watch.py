@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from purenet.checks import NotProbabilities
+from purenet.checks import NotProbabilities, diverged_message
+from purenet.functions import DELTA
 from purenet.train import History
 
 # What the steps are timed with; a test may put a fake clock here.
@@ -57,6 +58,7 @@ class Watch:
         self.where = "step"  # what a Ctrl-C interrupts: a step, an evaluation, or neither
         self.reported = -1  # the last iteration after_iteration was called for
         self.step: Step | None = None  # iteration 0's batch, loss and grads, for on_step
+        self.loss = math.nan  # the last loss the gradient gave
 
     def _timed(self, timer: str, where: str, fn: Callable[..., Any], *args: Any) -> Any:
         self.where = where
@@ -87,7 +89,8 @@ class Watch:
             except NotProbabilities as err:
                 if not math.isnan(err.value):
                     raise
-                return math.nan, {}
+                loss, grads = math.nan, {}
+            self.loss = float(loss)
             if self.on_step is not None and not self.history.train_loss:
                 self.step = Step(0, self.indices, x, t, float(loss), grads)
             return loss, grads
@@ -127,6 +130,11 @@ class Watch:
         if history.epochs and history.epochs[-1]["iteration"] == i:
             self.on_epoch(history.epochs[-1])
         self.on_iteration(i, history.train_loss[-1])
+
+    def diverged_message(self, lr: float) -> str:
+        """The History's "diverged" message, naming the command's options instead of parameters."""
+        return diverged_message(self.loss, len(self.history.train_loss), lr, DELTA,
+                                std_name="--weight-init-std", lr_name="--lr ")
 
     def interrupted(self, stop: KeyboardInterrupt) -> None:
         """Record in the History that a Ctrl-C (or a signal) stopped the run, and where."""

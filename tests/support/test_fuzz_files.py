@@ -192,7 +192,8 @@ def weights_seeds() -> list[tuple[str, bytes]]:
     with tempfile.TemporaryDirectory() as tmp:
         for name, save in (("pure.npz", lambda path: networks.save(net, path)),
                            ("pure.json", lambda path: networks.save(net, path)),
-                           ("ref.npz", lambda path: networks.save(ref_net.TwoLayerNet.from_params(net.get_params()), path))):
+                           ("ref.npz", lambda path: networks.save(
+                               ref_net.TwoLayerNet.from_params(net.get_params()), path))):
             save(os.path.join(tmp, name))
             seeds.append((name, Path(tmp, name).read_bytes()))
         path = os.path.join(tmp, "compressed.npz")  # deflated members, as NumPy also writes
