@@ -17,9 +17,10 @@ Once per epoch it prints the book's line, ``train acc, test acc | 0.1124, 0.1135
 ``--iters 1`` to see what one step of it costs.
 """
 
-# Where the code comes from: the only lines that name a package.
+# The imports, all together: where load_mnist and TwoLayerNet come from is said here only.
 import argparse
 import sys
+from typing import NoReturn
 
 import numpy as np
 
@@ -38,8 +39,15 @@ def positive_int(text: str) -> int:
     return value
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line (and exit status 2), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         description="Train the book's 784-50-10 TwoLayerNet on MNIST (section 4.5.3).")
     parser.add_argument("--train-size", type=positive_int, default=60000,
                         help="use the first N training images (default: all 60000)")
