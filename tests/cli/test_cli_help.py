@@ -184,7 +184,7 @@ def test_a_data_directory_that_is_none_is_a_usage_error(
     ("purenet tr", "1", "plain,train\n"),
     ("purenet train --dat", "2", "plain,--data-dir\nplain,--dataset\n"),
 ])
-def test_shell_completion_as_the_readme_shows_it(
+def test_shell_completion_as_contributing_shows_it(
         words: str, cword: str, expected: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """`_PURENET_COMPLETE=bash_source purenet` installs a function that asks this."""
@@ -195,6 +195,6 @@ def test_shell_completion_as_the_readme_shows_it(
         cli.cli.main([], prog_name="purenet")  # the name the installed script runs under
     assert exited.value.code == 0
     assert capsys.readouterr() == (expected, "")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for shell in ("bash", "zsh", "fish"):
-        assert f"_PURENET_COMPLETE={shell}_source purenet" in readme
+        assert f"_PURENET_COMPLETE={shell}_source purenet" in contributing
