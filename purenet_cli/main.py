@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from purenet.train import accuracy_in_chunks
 from purenet_cli import report
 from purenet_cli.arrays import shape_of
-from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads
+from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads, use_blas_threads
 from purenet_cli.data import load_data
 from purenet_cli.descent import print_descent
 from purenet_cli.errors import run_command
@@ -122,8 +123,9 @@ def cli(ctx: click.Context) -> None:
 @click.option("--no-check", is_flag=True, help="Skip the purenet-vs-reference check.")
 @click.option("--explain", is_flag=True, help="Print the first iteration's four steps in full.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
-              help="Share each accuracy measurement among N workers: threads for numpy, "
-                   "helper processes for pure.  The same numbers; faster where cores are free.")
+              help="Use N cores: numpy runs its products on N BLAS threads, pure shares each "
+                   "accuracy measurement with N - 1 helper processes.  The same numbers; "
+                   "faster where cores are free, slower where they are busy.")
 @click.pass_context
 def train_command(ctx: click.Context, **options: Any) -> None:
     """Train the two-layer net of chapter 4.5 with mini-batch SGD, printing each epoch.
@@ -135,6 +137,8 @@ def train_command(ctx: click.Context, **options: Any) -> None:
     """
     started = time.perf_counter()
     o = TrainOptions(**options)
+    if o.impl == "numpy" and ctx.get_parameter_source("jobs") is ParameterSource.COMMANDLINE:
+        use_blas_threads(o.jobs)  # before NumPy loads; an unset -j leaves the user's own count
     with signals_stop_the_run() as stops:  # Ctrl-C, SIGTERM, SIGHUP: stop, keep what was gathered
         dtype = check_train_options(o.impl, o.grad, o.dtype, o.save_path, o.plot_path)
         # a signal during this check is only noted, so no probe file is left behind
