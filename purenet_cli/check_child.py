@@ -18,7 +18,6 @@ import traceback
 import warnings
 from typing import Any
 
-
 RESULTS: Any = None
 
 
