@@ -100,7 +100,7 @@ MISTAKES = {
                             "    t = np.argmax(t, axis=1)\n", "cross_entropy_error",
                             "one-hot and label targets mixed up"),
     "softmax-overflow": ("    x = x - np.max(x)\n    return", "    return", "softmax",
-                         "subtract the maximum"),
+                         "without subtracting the maximum"),
     "gradient-ascent": ("x -= lr * grad", "x += lr * grad", "gradient_descent",
                         "it steps with the gradient"),
     "dy-not-divided": ("dy = (y - t) / batch_num", "dy = (y - t)", "TwoLayerNet.gradient",
@@ -149,6 +149,17 @@ def test_each_mistake_fails_with_its_name(tmp_path: Path, mistake: str) -> None:
     # the failure says which input and what came back (the static ones: which line)
     assert "returned" in block or "raised" in block or "line " in block
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_plain_python_softmax_overflow_is_named_too(tmp_path: Path) -> None:
+    source = (FIXTURES / "plain_lists.py").read_text()
+    old = "    c = max(x)\n    exps = [math.exp(v - c) for v in x]"
+    assert source.count(old) == 1
+    (tmp_path / "f.py").write_text(source.replace(old, "    exps = [math.exp(v) for v in x]"))
+    result = check(tmp_path / "f.py")
+    assert result.returncode == 1
+    block = block_of(result.stdout, "softmax")
+    assert "OverflowError" in block and "without subtracting the maximum" in block
 
 
 def test_the_guide_sections_named_exist() -> None:
