@@ -24,7 +24,7 @@ from typing import Any
 
 import click
 
-from purenet_cli.check_cases import NAMES, NET_PARTS, SECTIONS
+from purenet_cli.check_names import NAMES, NET_PARTS, SECTIONS
 from purenet_cli.check_template import TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,11 +71,13 @@ def run_child(path: Path, timeout: float, memory: int) -> tuple[list[dict], str 
                 child.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 stopped = "time"
-                if posix:
-                    os.killpg(child.pid, signal.SIGKILL)
-                else:
-                    child.kill()
-                child.wait(timeout=10)
+            finally:  # the time limit, or Ctrl-C here: the child, in its own session, goes too
+                if child.poll() is None:
+                    if posix:
+                        os.killpg(child.pid, signal.SIGKILL)
+                    else:
+                        child.kill()
+                    child.wait(timeout=10)
         records = [json.loads(line) for line in results.read_text("utf-8").splitlines()
                    if line.strip()]
         printed = Path(tmp, "out").read_text("utf-8", "replace")

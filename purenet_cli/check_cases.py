@@ -25,24 +25,12 @@ import purenet.gradient as pg
 import reference.functions as rf
 import reference.gradient as rg
 from purenet.two_layer_net import TwoLayerNet as PureNet
+from purenet_cli.check_names import NAMES, NET_PARTS, SECTIONS
 from reference.two_layer_net import TwoLayerNet as RefNet
 
 TOL = 1e-9        # functions computed in closed form (sigmoid, softmax, the losses)
 TOL_NUM = 1e-6    # numerical derivatives, whose own error is about h^2 = 1e-8
 RANDOM_CASES = 10
-SECTIONS = {
-    1: "1. Loss functions", 2: "2. Mini-batches", 3: "3. Why a loss and not accuracy",
-    4: "4. Numerical differentiation", 5: "5. Partial derivatives and the gradient",
-    7: "7. Gradient descent and the learning rate", 8: "8. The gradient of a weight matrix",
-    9: "9. The four steps of SGD", 11: "11. The notes' training script, fixed line by line",
-}
-# the order the check reports in: the guide's order
-NAMES = ["sigmoid", "sigmoid_grad", "softmax", "sum_squared_error", "cross_entropy_error",
-         "numerical_diff", "function_2", "numerical_gradient", "gradient_descent", "simpleNet",
-         "TwoLayerNet"]
-NET_PARTS = ["params", "predict", "loss", "accuracy", "numerical_gradient", "gradient"]
-
-
 class Failure(Exception):
     def __init__(self, message: str, mistake: str | None = None, section: int | None = None):
         super().__init__(message)

@@ -163,7 +163,7 @@ def test_plain_python_softmax_overflow_is_named_too(tmp_path: Path) -> None:
 
 
 def test_the_guide_sections_named_exist() -> None:
-    from purenet_cli.check_cases import SECTIONS
+    from purenet_cli.check_names import SECTIONS
     guide = (Path(__file__).parents[2] / "docs" / "chapter4.md").read_text()
     for title in SECTIONS.values():
         assert f"\n## {title}" in guide, title
