@@ -220,7 +220,8 @@ def check_command(file: Path, new: bool, timeout: float, memory: int) -> None:
             cannot(f"{file} cannot be checked: a file it imports has a syntax error.\n"
                    f"{r['syntax_error'].rstrip()}")
         if "import_error" in r:
-            cannot(f"{file} cannot be checked: {r['import_error']}")
+            line = r["import_error"].replace("than the limit", f"than --memory {memory} MB")
+            cannot(f"{file} cannot be checked: {line}")
     imported = any(r.get("imported") for r in records)
     if stopped is not None and not imported:
         if stopped == "time":

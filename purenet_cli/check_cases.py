@@ -100,7 +100,7 @@ class Checker:
         except Failure:
             raise
         except MemoryError:
-            raise Failure(f"{what} asked for more memory than the limit") from None
+            raise Failure(f"{what} asked for more memory than the limit (--memory)") from None
         except Exception as exc:  # the learner's code may raise anything: say what and where
             raise Failure(f"{what} raised {type(exc).__name__}: {exc}") from None
 

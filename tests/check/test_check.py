@@ -219,7 +219,7 @@ def test_an_endless_loop_in_a_function_fails_that_function(tmp_path: Path) -> No
 def test_a_huge_allocation_at_import_ends_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "big.py").write_text("import numpy as np\nx = np.ones(10**10)  # 80 GB\n")
     one_line_exit_2(check(tmp_path / "big.py", "--memory", "1024", "--timeout", "20"),
-                    "MemoryError")
+                    "MemoryError: the file asks for more memory than --memory 1024 MB")
 
 
 def test_a_huge_allocation_in_a_function_fails_that_function(tmp_path: Path) -> None:
