@@ -89,6 +89,10 @@ def check_train_options(impl: str, grad: str, dtype: str | None, save_path: str 
         raise click.UsageError("--grad numerical needs float64: in float32 the step "
                                "h = 1e-4 is lost to rounding and the gradient is garbage; "
                                "drop --dtype float32")
+    for option, path in (("--save", save_path), ("--plot", plot_path)):
+        if path is not None and path.endswith(("/", os.sep)):
+            raise click.BadParameter(f"{path} ends in '/', so it names a directory; name a "
+                                     f"file (drop the trailing '/')", param_hint=f"'{option}'")
     if save_path is not None and os.path.splitext(save_path)[1].lower() not in (".npz", ".json"):
         raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="'--save'")
     if plot_path is not None and not plot_path.lower().endswith(".png"):

@@ -1,0 +1,339 @@
+"""Attacks on what the command writes and prints: files not the user's, readers that stop early.
+
+Each test is an attack a careless or hostile user made (issue 20), written
+so that it failed before the fix. Runs of train here use a small synthetic
+data set in place of MNIST, in process (CliRunner) or, where the attack is on
+the real stdout and stderr, in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+
+from purenet_cli import main as cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the command on random images in place of MNIST (a subprocess: the real stdout and stderr)
+SCRIPT = """
+import sys
+import numpy as np
+import purenet_support.mnist_numpy
+
+def load_mnist(normalize=True, one_hot_label=False, **kwargs):
+    rng = np.random.default_rng(0)
+    parts = []
+    for n in (200, 50):
+        x = rng.integers(0, 256, size=(n, 784), dtype=np.uint8)
+        parts.append((x / 255.0, rng.integers(0, 10, size=n)))
+    return tuple(parts)
+
+purenet_support.mnist_numpy.load_mnist = load_mnist
+from purenet_cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def script_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", SCRIPT, "train", "--no-check", "--batch-size", "10", *args]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PURENET_DATA", None)
+    return env
+
+
+@pytest.fixture
+def synthetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace MNIST by 60 training and 20 test random images."""
+    def load_mnist(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        rng = np.random.default_rng(0)
+        parts = []
+        for n in (60, 20):
+            x = rng.integers(0, 256, size=(n, 784), dtype=np.uint8)
+            parts.append((x / 255.0, rng.integers(0, 10, size=n)))
+        return tuple(parts)
+
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", load_mnist)
+
+
+def train(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, ["train", "--no-check", "--iters", "3", "--batch-size",
+                                        "10", *args])
+
+
+# --- 1. --force replaces regular files only ------------------------------------------------
+
+@pytest.mark.parametrize("option, name", [("--history", "h.json"), ("--save", "w.npz"),
+                                          ("--plot", "f.png")])
+def test_force_refuses_a_fifo_for_every_output(tmp_path: Path, synthetic: None, option: str,
+                                               name: str) -> None:
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    result = train(option, str(fifo), "--force")
+    assert result.exit_code == 2, result.output
+    assert "is a FIFO, not a regular file" in result.output
+    assert fifo.is_fifo()  # still the FIFO, not a file of JSON
+
+
+def test_force_refuses_a_device_node(tmp_path: Path, synthetic: None) -> None:
+    node = tmp_path / "null.json"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("making a device node needs root; the FIFO tests cover the rest")
+    result = train("--history", str(node), "--force")
+    assert result.exit_code == 2, result.output
+    assert "is a character device, not a regular file" in result.output
+    assert node.is_char_device()
+    # --history /dev/null is refused by its name before anything is looked at
+    result = train("--history", "/dev/null", "--force")
+    assert result.exit_code == 2 and "must end in .json" in result.output
+
+
+def test_history_needs_the_json_extension(tmp_path: Path, synthetic: None) -> None:
+    result = train("--history", str(tmp_path / "h.txt"))
+    assert result.exit_code == 2
+    assert "h.txt must end in .json" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_descent_plot_force_refuses_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "d.png"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli.cli, ["descent", "--plot", str(fifo), "--force"])
+    assert result.exit_code == 2 and "is a FIFO" in result.output
+    assert fifo.is_fifo()
+
+
+# --- 1. figures DIR replaces nothing without --force ----------------------------------------
+
+pytest.importorskip("matplotlib")  # the figures module draws; the plot extra is installed
+
+
+def one_figure(monkeypatch: pytest.MonkeyPatch, during: Any = None) -> None:
+    """Make figures draw numerical_diff.png alone, with no MNIST and no training."""
+    from purenet_cli import figures as F
+
+    monkeypatch.setattr(F, "FIGURES", tuple(f for f in F.FIGURES
+                                            if f.name == "numerical_diff.png"))
+    monkeypatch.setattr(F, "mnist", lambda data_dir: ((None, None), (None, None)))
+    monkeypatch.setattr(F, "train_briefly", lambda data, iters: (None, {}))
+    if during is not None:
+        real = F.tangent_data
+
+        def tangent_data() -> Any:
+            during()
+            return real()
+
+        monkeypatch.setattr(F, "tangent_data", tangent_data)
+
+
+def figures(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, ["figures", *args])
+
+
+def test_figures_refuses_a_dangling_link_in_dir(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    (tmp_path / "numerical_diff.png").symlink_to(tmp_path / "nowhere")
+    result = figures(str(tmp_path))
+    assert result.exit_code == 2 and "already holds numerical_diff.png" in result.output
+    assert (tmp_path / "numerical_diff.png").is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_figures_keeps_a_file_that_appeared_during_the_run(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "numerical_diff.png"
+    one_figure(monkeypatch, during=lambda: target.write_text("the other run's"))
+    result = figures(str(tmp_path))
+    assert result.exit_code == 1
+    assert "appeared during the run" in result.output
+    assert target.read_text() == "the other run's"
+    assert [p.name for p in tmp_path.iterdir()] == ["numerical_diff.png"]  # no temporary
+
+
+def test_a_second_figures_run_into_the_same_dir_is_refused(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    assert figures(str(tmp_path)).exit_code == 0
+    first = (tmp_path / "numerical_diff.png").stat()
+    result = figures(str(tmp_path))
+    assert result.exit_code == 2 and "pass --force" in result.output
+    assert (tmp_path / "numerical_diff.png").stat().st_ino == first.st_ino
+
+
+def test_figures_force_replaces_and_without_it_nothing_is(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # the blind spot "figures --force ignored": with --force the old file goes, without it stays
+    one_figure(monkeypatch)
+    target = tmp_path / "numerical_diff.png"
+    target.write_bytes(b"old")
+    assert figures(str(tmp_path)).exit_code == 2
+    assert target.read_bytes() == b"old"
+    assert figures(str(tmp_path), "--force").exit_code == 0
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_figures_force_refuses_a_fifo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    os.mkfifo(tmp_path / "numerical_diff.png")
+    result = figures(str(tmp_path), "--force")
+    assert result.exit_code == 2 and "is a FIFO" in result.output
+    assert (tmp_path / "numerical_diff.png").is_fifo()
+
+
+# --- 3. one file under two names ---------------------------------------------------------------
+
+@pytest.mark.parametrize("force", [(), ("--force",)])
+def test_one_file_under_two_names_is_refused_before_work(tmp_path: Path, synthetic: None,
+                                                         force: tuple[str, ...]) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "dl").symlink_to(tmp_path / "d")
+    result = train("--save", str(tmp_path / "d" / "w.json"),
+                   "--history", str(tmp_path / "dl" / "w.json"), *force)
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1 and "--save and --history name the same file" in errors[0]
+    assert list((tmp_path / "d").iterdir()) == []
+
+
+# --- 2. a reader that stops early, a full stdout, a closed stderr -------------------------------
+
+def run_shell(tmp_path: Path, shell_tail: str, iters: str = "200") -> subprocess.CompletedProcess:
+    command = " ".join(f"'{a}'" for a in script_command(
+        "--iters", iters, "--save", "w.npz", "--history", "h.json"))
+    return subprocess.run(["bash", "-c", f"set -o pipefail; {command} {shell_tail}"],
+                          cwd=tmp_path, env=environment(), capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_a_reader_that_stops_early_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "| head -1")
+    assert result.returncode == 141, result.stderr  # 128 + SIGPIPE, as pipefail shows it
+    assert "Traceback" not in result.stderr
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 200
+    assert (tmp_path / "w.npz").stat().st_size > 0
+
+
+def test_stdout_on_a_full_device_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "> /dev/full", iters="20")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: could not write to stdout (No space left on device); the run went on and "
+        "wrote its files"]
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 20
+
+
+def test_a_closed_stderr_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "2>&-", iters="20")
+    assert result.returncode == 0
+    assert "wrote w.npz, h.json" in result.stdout
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 20
+
+
+def test_a_usage_error_with_stderr_on_a_full_device_exits_2(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "--bogus 2>/dev/full", iters="1")
+    assert result.returncode == 2
+
+
+def test_a_name_a_strict_stdout_cannot_encode_is_printed_escaped(tmp_path: Path) -> None:
+    name = os.fsdecode(b"h\xff.json")  # not UTF-8: a surrogate escape in Python
+    env = dict(environment(), PYTHONIOENCODING="utf-8:strict")
+    result = subprocess.run(script_command("--iters", "2", "--history", name), cwd=tmp_path,
+                            env=env, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert b"UnicodeEncodeError" not in result.stderr
+    assert b"wrote h\\udcff.json" in result.stdout
+    assert os.path.exists(tmp_path / os.fsdecode(b"h\xff.json"))
+
+
+# --- 7. python -m purenet runs the installed program ------------------------------------------
+
+def test_python_m_purenet_ignores_a_cli_py_and_a_purenet_cli_here(tmp_path: Path) -> None:
+    (tmp_path / "cli.py").write_text('print("DECOY")\n')
+    (tmp_path / "purenet_cli").mkdir()
+    for name in ("__init__.py", "main.py"):
+        (tmp_path / "purenet_cli" / name).write_text('print("DECOY")\n')
+    result = subprocess.run([sys.executable, "-m", "purenet", "--version"], cwd=tmp_path,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "DECOY" not in result.stdout + result.stderr
+    assert result.stdout.startswith("purenet ")
+
+
+# --- 10. SIGTERM while figures or descent --plot writes leaves no temporary file --------------
+
+DRAW_SLOWLY = """
+import sys, time
+import purenet_support.weights_file as W
+real = W.atomic_write
+def slow(path, write, **kw):
+    def slowly(f):
+        print("writing", flush=True)
+        time.sleep(10)
+        write(f)
+    real(path, slowly, **kw)
+W.atomic_write = slow
+import purenet_cli.figures as F
+F.atomic_write = slow
+from purenet_cli.main import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_descent_plot_writes_leaves_no_temporary(tmp_path: Path,
+                                                                signum: int) -> None:
+    with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY, "descent", "--plot",
+                           "d.png"], cwd=tmp_path, env=environment(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            deadline = time.monotonic() + 60
+            while proc.stdout.readline().strip() != "writing":
+                assert time.monotonic() < deadline and proc.poll() is None
+            proc.send_signal(signum)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM])
+def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signum: int) -> None:
+    # the figures that need no MNIST come first; a signal while the first is written
+    with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY.replace(
+            "from purenet_cli.main", "F.mnist = lambda d: ((None, None), (None, None))\n"
+            "F.train_briefly = lambda data, iters: (None, {})\n"
+            "F.FIGURES = tuple(f for f in F.FIGURES if not f.needs_mnist)\n"
+            "from purenet_cli.main"), "figures", "out"], cwd=tmp_path, env=environment(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            deadline = time.monotonic() + 60
+            while proc.stdout.readline().strip() != "writing":
+                assert time.monotonic() < deadline and proc.poll() is None
+            proc.send_signal(signum)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert list((tmp_path / "out").iterdir()) == []
