@@ -337,3 +337,125 @@ def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signu
             proc.kill()
     assert proc.returncode == 128 + signum, err
     assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- 9. no unbounded wait: a helper stopped with SIGSTOP -----------------------------------
+
+def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random as random_module
+
+    from purenet.two_layer_net import TwoLayerNet
+    from purenet_cli import jobs
+    from purenet_cli.impls import take_rows
+
+    monkeypatch.setattr(jobs, "WAIT", 1.0)
+    rng = random_module.Random(0)
+    network = TwoLayerNet(784, 5, 10, rng=rng)
+    x = [[rng.random() for _ in range(784)] for _ in range(40)]
+    t = [rng.randrange(10) for _ in range(40)]
+    expected = sum(network.predict([row])[0].index(max(network.predict([row])[0])) == label
+                   for row, label in zip(x, t)) / 40  # the oracle: one row at a time, here
+    pool = jobs.PureJobs(2, 100, take_rows)
+    helper = pool.helpers[0]
+    try:
+        os.kill(helper.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        assert pool.accuracy(network, x, t) == pytest.approx(expected)
+        pool.close()
+        assert time.monotonic() - started < 30  # WAIT (1 s), then the part is counted here
+        assert helper.poll() is not None  # the stuck helper was killed, not left behind
+    finally:
+        helper.kill()
+        helper.wait(timeout=10)
+
+
+# --- 11. messages that mislead ----------------------------------------------------------------
+
+def test_gradcheck_names_a_tolerance_too_fine_not_a_gradient_too_small() -> None:
+    result = CliRunner().invoke(cli.cli, ["gradcheck", "--tolerance", "1e-12"])
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert "--tolerance 1e-12 is finer than the numerical gradient can resolve" in last
+    assert "below what the numerical gradient can see" not in last
+
+
+def test_gradcheck_still_names_a_gradient_too_small_to_see() -> None:
+    result = CliRunner().invoke(cli.cli, ["gradcheck", "--weight-init-std", "1e-300"])
+    assert result.exit_code == 1
+    assert "below what the numerical gradient can see" in result.output.splitlines()[-1]
+
+
+def test_save_with_a_trailing_slash_says_it_names_a_directory(tmp_path: Path,
+                                                              synthetic: None) -> None:
+    result = train("--save", str(tmp_path / "w.npz") + "/")
+    assert result.exit_code == 2
+    assert "ends in '/', so it names a directory" in result.output
+    assert "must end in .npz or .json" not in result.output
+
+
+def test_a_bogus_mplbackend_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "purenet", "descent", "--plot", "d.png"],
+                            cwd=tmp_path, env=dict(environment(), MPLBACKEND="bogus"),
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [line for line in result.stderr.splitlines()
+                                          if line.startswith("Error: MPLBACKEND=bogus")]
+    assert len(result.stderr.splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
+# --- blind spots: planted bugs the suite let through -----------------------------------------
+
+def test_the_default_lr_is_the_books_0_1(tmp_path: Path, synthetic: None) -> None:
+    default = train("--seed", "3", "--history", str(tmp_path / "a.json"))
+    explicit = train("--seed", "3", "--lr", "0.1", "--history", str(tmp_path / "b.json"))
+    assert default.exit_code == 0 and explicit.exit_code == 0
+    assert "lr 0.1," in default.output.splitlines()[0]
+    a = json.loads((tmp_path / "a.json").read_text())["train_loss"]
+    b = json.loads((tmp_path / "b.json").read_text())["train_loss"]
+    assert a == b  # the same run, number for number (the same code path and seed)
+
+
+def test_gradcheck_seed_changes_the_network() -> None:
+    def errors(seed: str) -> list[str]:
+        out = CliRunner().invoke(cli.cli, ["gradcheck", "--seed", seed]).output
+        return [line for line in out.splitlines() if line.startswith("  ")]
+
+    assert errors("0") != errors("1")
+    assert errors("1") == errors("1")
+
+
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_the_epoch_line_puts_train_and_test_where_they_belong(monkeypatch: pytest.MonkeyPatch,
+                                                              impl: str) -> None:
+    # weights of std 1e-300 make every score 0, so every image is guessed class 0 (the first
+    # of equal scores): with every training label 0 and every test label 1, the train
+    # accuracy is 1 and the test accuracy 0, whatever the images
+    def load_numpy(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        rng = np.random.default_rng(0)
+        x = rng.integers(0, 256, size=(80, 784), dtype=np.uint8) / 255.0
+        return (x[:60], np.zeros(60, dtype=int)), (x[60:], np.ones(20, dtype=int))
+
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", load_numpy)
+    if impl == "pure":
+        import purenet_support.mnist
+
+        def load_pure(normalize: bool = True, one_hot_label: bool = False, **kw: Any) -> Any:
+            (x, t), (xt, tt) = load_numpy()
+            return (x.tolist(), t.tolist()), (xt.tolist(), tt.tolist())
+
+        monkeypatch.setattr(purenet_support.mnist, "load_mnist", load_pure)
+    result = train("--impl", impl, "--weight-init-std", "1e-300", "--train-size", "60",
+                   "--test-size", "20")
+    lines = [line for line in result.output.splitlines() if line.startswith("epoch   0")]
+    assert len(lines) == 1, result.output
+    assert "train acc 1.0000" in lines[0] and "test acc 0.0000" in lines[0]
+
+
+def test_descent_prints_the_last_point_off_the_every_grid() -> None:
+    result = CliRunner().invoke(cli.cli, ["descent", "--steps", "15", "--every", "10"])
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines() if line.strip()[:1].isdigit()]
+    assert [row[0] for row in rows] == ["0", "10", "15"]
+    x0, x1 = float(rows[-1][1]), float(rows[-1][2])  # oracle: (1 - 2 lr)^k x_start
+    assert x0 == pytest.approx(0.8 ** 15 * -3, rel=1e-5)
+    assert x1 == pytest.approx(0.8 ** 15 * 4, rel=1e-5)
