@@ -132,8 +132,9 @@ def train_command(ctx: click.Context, **options: Any) -> None:
 
     Same seed, same batches, same start weights in both --impl: their losses
     agree to rounding (about 1e-15). Exit status: 0 done, 1 error, a diverged loss or a file
-    not written, 2 usage error, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP), files
-    written as far as training got.
+    not written (or stdout lost: a full device), 2 usage error, 130 interrupted (Ctrl-C;
+    143 SIGTERM, 129 SIGHUP), files written as far as training got; 141 when the reader of
+    stdout stopped early (`| head`): the printing stops, the run and its files do not.
     """
     started = time.perf_counter()
     o = TrainOptions(**options)

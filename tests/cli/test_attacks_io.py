@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import click
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
@@ -459,3 +460,35 @@ def test_descent_prints_the_last_point_off_the_every_grid() -> None:
     x0, x1 = float(rows[-1][1]), float(rows[-1][2])  # oracle: (1 - 2 lr)^k x_start
     assert x0 == pytest.approx(0.8 ** 15 * -3, rel=1e-5)
     assert x1 == pytest.approx(0.8 ** 15 * 4, rel=1e-5)
+
+
+def test_an_unreadable_data_directory_is_not_called_missing(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import purenet_cli.options
+
+    real = os.access
+    # as root every directory is readable: the test makes this one not (what chmod 000 does)
+    monkeypatch.setattr(purenet_cli.options.os, "access",
+                        lambda p, mode: False if str(p) == str(tmp_path) else real(p, mode))
+    monkeypatch.setenv("PURENET_DATA", str(tmp_path))
+    result = train()
+    assert result.exit_code == 2
+    assert "is not readable" in result.output and "PURENET_DATA" in result.output
+
+
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_evaluate_runs_the_impl_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          impl: str) -> None:
+    # which package loads the weights and counts: the one --impl names (pure never imports NumPy)
+    import purenet_cli.main
+
+    asked: list[str] = []
+
+    def load_impl(name: str) -> Any:
+        asked.append(name)
+        raise click.ClickException("stop here")
+
+    monkeypatch.setattr(purenet_cli.main, "load_impl", load_impl)
+    (tmp_path / "w.json").write_text("{}")
+    result = CliRunner().invoke(cli.cli, ["evaluate", str(tmp_path / "w.json"), "--impl", impl])
+    assert result.exit_code == 1 and asked == [impl]
