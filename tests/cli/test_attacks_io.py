@@ -492,3 +492,26 @@ def test_evaluate_runs_the_impl_asked_for(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "w.json").write_text("{}")
     result = CliRunner().invoke(cli.cli, ["evaluate", str(tmp_path / "w.json"), "--impl", impl])
     assert result.exit_code == 1 and asked == [impl]
+
+
+def test_explain_prints_what_the_first_iteration_did(tmp_path: Path, synthetic: None) -> None:
+    import math
+    import re
+
+    history = tmp_path / "h.json"
+    result = train("--explain", "--hidden", "20", "--iters", "7", "--lr", "0.5",
+                   "--history", str(history))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    # the uniform guess is over the 10 classes, whatever the hidden size
+    assert f"(log(10) = {math.log(10):.6f} is a uniform guess)" in out
+    assert "4) repeat: 6 more iterations" in out  # 7 in all, the first one explained
+    first = json.loads(history.read_text())["train_loss"][0]
+    loss = float(re.search(r"loss = cross_entropy_error\(y, t\) = ([0-9.]+)", out).group(1))
+    assert loss == pytest.approx(first, abs=1e-6)
+    changes = re.findall(r"(W1|b1|W2|b2) changed by (\S+) \(norm of the change = lr \* (\S+)\)",
+                         out)
+    assert [key for key, _, _ in changes] == ["W1", "b1", "W2", "b2"]
+    for _, change, norm in changes:  # the before snapshot is taken before the update
+        assert float(change) > 0
+        assert float(change) == pytest.approx(0.5 * float(norm), rel=1e-4)
