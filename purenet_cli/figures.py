@@ -23,6 +23,7 @@ import click
 import numpy as np
 
 from purenet_cli.install import extra_hint
+from purenet_cli.outputs import special_kind
 from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
@@ -278,10 +279,16 @@ def pyplot() -> Any:
     return plt
 
 
-def _save(fig: Any, path: str, replace: bool = True) -> None:
+# whether the figures command may replace its files (--force); set by draw_figures
+_REPLACING = {"figures": True}
+
+
+def _save(fig: Any, path: str, replace: bool | None = None) -> None:
     # No "Software" stamp: the same data gives the same bytes on any matplotlib.
     # atomic_write: a crash or Ctrl-C mid-draw leaves the old file, never half a PNG;
     # replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
+    if replace is None:
+        replace = _REPLACING["figures"]
     try:
         atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=DPI,
                                                  metadata={"Software": None}), replace=replace)
@@ -413,7 +420,7 @@ def draw_gradient_field(data: dict[str, Any], path: str) -> None:
     _save(fig, path)
 
 
-def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool = True,
+def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool | None = None,
                  note: str = "") -> None:
     """Draw a descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
 
@@ -525,7 +532,7 @@ def draw_sgd_steps(data: dict[str, Any], path: str) -> None:
     _save(fig, path)
 
 
-def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
+def plot_history(record: dict[str, Any], path: str, replace: bool | None = None) -> None:
     """The loss per iteration (log 10 marked) and the accuracies per epoch (both lines visible)."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -639,7 +646,14 @@ def check_directory(directory: str, force: bool) -> None:
 
     A missing directory is fine if it can be created: write_figures creates it.
     """
-    there = [f.name for f in FIGURES if os.path.exists(os.path.join(directory, f.name))]
+    for f in FIGURES:
+        kind = special_kind(os.path.join(directory, f.name))
+        if kind is not None:
+            raise click.UsageError(f"{os.path.join(directory, f.name)} is {kind}, not a "
+                                   f"regular file; --force replaces only regular files: move "
+                                   f"it away or choose another DIR")
+    # lexists: a symbolic link is there even when it points nowhere
+    there = [f.name for f in FIGURES if os.path.lexists(os.path.join(directory, f.name))]
     if there and not force:
         more = f" and {len(there) - 1} more" if len(there) > 1 else ""
         raise click.UsageError(f"{directory} already holds {there[0]}{more}; pass --force to "
@@ -653,11 +667,12 @@ def check_directory(directory: str, force: bool) -> None:
 
 
 def write_figures(directory: str, params: str | None = None, data_dir: str | None = None,
-                  iters: int = TRAIN_ITERS) -> list[str]:
+                  iters: int = TRAIN_ITERS, force: bool = True) -> list[str]:
     """Draw every figure of FIGURES into directory (created if missing); return the paths written.
 
     MNIST is loaded from data_dir (or where load_mnist looks). The trained network
     is the one saved in params (a .npz or .json of a 784-H-10 net) when given;
+    force=False replaces no file: one that appeared meanwhile raises InputError.
     otherwise the network of a brief run of ``iters`` iterations, whose record
     training.png draws either way. A bad params file or missing MNIST raise
     InputError before any training. NumPy's BLAS is fastest here on one thread
@@ -670,11 +685,16 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     except OSError as err:
         raise InputError(f"cannot create {directory}: {err.strerror}") from None
     network, record = train_briefly(data, iters)
-    return draw_figures(directory, data, network if saved is None else saved, record)
+    return draw_figures(directory, data, network if saved is None else saved, record, force)
 
 
-def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any]) -> list[str]:
-    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths."""
+def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any],
+                 force: bool = True) -> list[str]:
+    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths.
+
+    force=False hard-links each file into place, so a file that appeared at its
+    name during the run (another figures run, say) is kept: InputError names it.
+    """
     (x_train, t_train), (x_test, t_test) = data
     draws: dict[str, Callable[[str], None]] = {
         "loss_functions.png": lambda p: draw_loss_functions(loss_functions_data(), p),
@@ -694,9 +714,22 @@ def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, An
         "misclassified.png": lambda p: draw_misclassified(
             misclassified_data(trained, x_test, t_test), p),
     }
-    written = []
-    for figure in FIGURES:
-        path = os.path.join(directory, figure.name)
-        draws[figure.name](path)
-        written.append(path)
+    written: list[str] = []
+    _REPLACING["figures"] = force
+    try:
+        for figure in FIGURES:
+            path = os.path.join(directory, figure.name)
+            kind = special_kind(path)
+            if kind is not None:
+                raise InputError(f"{kind} appeared at {path} during the run; it is left as it "
+                                 f"is ({len(written)} figures written)")
+            try:
+                draws[figure.name](path)
+            except FileExistsError:
+                raise InputError(f"{path} appeared during the run (another figures run?); it "
+                                 f"is left as it is ({len(written)} figures written; pass "
+                                 f"--force to replace them)") from None
+            written.append(path)
+    finally:
+        _REPLACING["figures"] = True
     return written

@@ -12,6 +12,7 @@ for a helper at most WAIT seconds, then counts that part itself.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import subprocess
 import sys
@@ -44,6 +45,8 @@ class PureJobs:
             answer.join(WAIT)
             if not answer.result:  # the helper is gone or stuck: count its part here
                 answer.helper.kill()  # and never ask it again
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    answer.helper.wait(timeout=5)  # reaped, not left a zombie (bounded)
                 self.helpers.remove(answer.helper)
                 rows = part(x, a, b)
                 answer.result.append(round(accuracy_in_chunks(

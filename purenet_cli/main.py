@@ -134,8 +134,9 @@ def train_command(ctx: click.Context, **options: Any) -> None:
 
     Same seed, same batches, same start weights in both --impl: their losses
     agree to rounding (about 1e-15). Exit status: 0 done, 1 error, a diverged loss or a file
-    not written, 2 usage error, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP), files
-    written as far as training got.
+    not written (or stdout lost: a full device), 2 usage error, 130 interrupted (Ctrl-C;
+    143 SIGTERM, 129 SIGHUP), files written as far as training got; 141 when the reader of
+    stdout stopped early (`| head`): the printing stops, the run and its files do not.
     """
     started = time.perf_counter()
     o = TrainOptions(**options)
@@ -222,7 +223,10 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     print_descent(f, x0, x1, lr, steps, every, path, final)
     if plot_path is not None:
-        problem = write_one(plot_path, lambda file: plot_descent(path, file, lr=lr, replace=force))
+        # SIGTERM or SIGHUP mid-draw stops as Ctrl-C does: no temporary file is left
+        with signals_stop_the_run() as stops, stops.stopping():
+            problem = write_one(plot_path,
+                                lambda file: plot_descent(path, file, lr=lr, replace=force))
         if problem is not None:
             raise click.ClickException(f"--plot {plot_path} not written: {problem}")
         click.echo(f"wrote {plot_path}")
@@ -249,10 +253,12 @@ def figures_command(directory: str, params: str | None, data_dir: str | None,
     from purenet_cli import figures  # NumPy and matplotlib: for this command only
 
     figures.check_directory(directory, force)
-    try:
-        written = figures.write_figures(directory, params, data_dir)
-    except figures.InputError as err:
-        raise click.ClickException(str(err)) from None
+    # SIGTERM or SIGHUP stops as Ctrl-C does: no temporary file is left behind
+    with signals_stop_the_run() as stops, stops.stopping():
+        try:
+            written = figures.write_figures(directory, params, data_dir, force=force)
+        except figures.InputError as err:
+            raise click.ClickException(str(err)) from None
     for figure, path in zip(figures.FIGURES, written):
         click.echo(f"wrote {path}: {figure.teaches}")
     click.echo(f"{len(written)} figures in {time.perf_counter() - started:.1f} s")
