@@ -73,7 +73,7 @@ def bar_line(done: int, total: int, loss: float, elapsed: float, eta: float | No
     room = max(width - 1, 1)
     count = f"{done:>{len(str(total))}}/{total}"  # a fixed width, so the bar does not jump
     shown = {"loss": f"loss {loss:.4f}", "elapsed": f"elapsed {clock_time(elapsed)}",
-             "eta": f"eta {'?' if eta is None else clock_time(eta)}", "rate": rate}
+             "eta": f"eta {'-:--' if eta is None else clock_time(eta)}", "rate": rate}
     dropped = ["rate", "elapsed", "loss", "eta"]  # the first to go when the line is too long
     while True:
         text = "  ".join([count, *shown.values()])

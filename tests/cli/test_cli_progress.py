@@ -64,7 +64,7 @@ def test_the_bar_shows_the_eta_and_stays_on_its_stream() -> None:
     clock, stream = FakeClock(), io.StringIO()
     progress = Progress(100, 10, enabled=True, clock=clock, stream=stream, columns=lambda: 200)
     run(progress, clock, range(1), step=0.5, measurement=5.0)
-    assert stream.getvalue().endswith("  1/100  loss 2.3000  elapsed 0:06  eta ?  5.5 s/it")
+    assert stream.getvalue().endswith("  1/100  loss 2.3000  elapsed 0:06  eta -:--  5.5 s/it")
     run(progress, clock, range(1, 2), step=0.5, measurement=5.0)
     # 98 steps of 0.5 s; 10 measurements of 5 s: at 10, 20, ..., 90 and the final weights
     assert stream.getvalue().endswith("  2/100  loss 2.3000  elapsed 0:06  eta 1:39  "
