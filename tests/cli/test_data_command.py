@@ -7,9 +7,16 @@ once, as it does offline.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gzip
+import hashlib
+import http.server
 import os
 import shutil
 import socket
+import struct
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,3 +97,51 @@ def test_a_copy_already_there_is_verified_without_the_network(tmp_path: Path) ->
     assert "60000 images of 28x28" in lines[1] and "10000 labels" in lines[4]
     assert lines[5] == (f"train, evaluate and figures read them with --data-dir {copy} "
                         f"(or PURENET_DATA={copy})")
+
+
+@pytest.fixture
+def mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A local mirror serving a two-image "MNIST", whose digests replace MNIST's here."""
+    served = tmp_path / "served"
+    served.mkdir()
+    digests = {}
+    for name in pure.FILES.values():
+        dims = (2, 28, 28) if "images" in name else (2,)
+        body = bytes(i % 256 for i in range(2 * 28 * 28 if "images" in name else 2))
+        content = struct.pack(f">4B{len(dims)}I", 0, 0, 8, len(dims), *dims) + body
+        digests[name] = hashlib.sha256(content).hexdigest()
+        (served / (name + ".gz")).write_bytes(gzip.compress(content))
+    handler = functools.partial(QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    info = dataclasses.replace(pure.DATASETS["mnist"], sha256=digests, mirrors=(url,))
+    monkeypatch.setitem(pure.DATASETS, "mnist", info)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_fetches_what_is_missing_then_verifies_and_keeps_what_was_there(
+        mirror: str, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "mnist"  # made, as its parents are
+    code, out, err = data("--data-dir", str(target))
+    assert (code, err) == (0, "")
+    names = [n + ".gz" for n in pure.FILES.values()]
+    assert [line for line in out.splitlines() if line.startswith("fetched ")] == \
+        [f"fetched {n}" for n in names]
+    assert sorted(p.name for p in target.iterdir()) == sorted(names)  # no .part left
+    assert "2 images of 28x28" in out and "2 labels" in out and out.count("verified") == 4
+    before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    code, out, err = data("--data-dir", str(target), "--no-download")
+    assert (code, err) == (0, "") and "fetched" not in out
+    assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
