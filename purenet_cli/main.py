@@ -25,6 +25,7 @@ from purenet.train import accuracy_in_chunks
 from purenet_cli import report
 from purenet_cli.arrays import shape_of
 from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads, use_blas_threads
+from purenet_cli.check import check_command
 from purenet_cli.data import load_data
 from purenet_cli.descent import print_descent
 from purenet_cli.errors import run_command
@@ -72,6 +73,7 @@ def cli(ctx: click.Context) -> None:
       purenet evaluate params.npz         the test accuracy of saved weights
       purenet descent --plot d.png        gradient descent on x0^2 + x1^2
       purenet gradcheck --impl pure       backprop against the numerical gradient
+      purenet check my_ch4.py             check your own chapter-4 functions
       purenet figures docs/figures --force   every figure of the chapter-4 guide
       purenet data --data-dir ~/mnist     fetch and verify MNIST ahead of time
 
@@ -334,6 +336,9 @@ def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
     click.echo(line)
     if not passed:
         sys.exit(1)
+
+
+cli.add_command(check_command)
 
 
 def main(args: Sequence[str] | None = None) -> None:
