@@ -13,6 +13,7 @@ for a helper at most WAIT seconds, then counts that part itself.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import subprocess
 import sys
@@ -21,6 +22,11 @@ from typing import Any
 
 from purenet.train import accuracy_in_chunks
 
+# Helpers are kept out of the terminal's Ctrl-C (the run stops them itself): a session of
+# their own on POSIX; on Windows, which has no sessions, a process group with Ctrl-C off.
+APART: dict[str, Any] = (
+    {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)} if os.name == "nt"
+    else {"start_new_session": True})
 WAIT = 600.0  # seconds: a part of the book's evaluation takes about 20 in plain Python
 
 
@@ -31,7 +37,7 @@ class PureJobs:
         self.chunk, self.take = chunk, take
         self.helpers = [subprocess.Popen([sys.executable, "-m", "purenet_cli.jobs"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         start_new_session=True) for _ in range(jobs - 1)]
+                                         **APART) for _ in range(jobs - 1)]
 
     def accuracy(self, network: Any, x: Any, t: Any) -> float:
         n, parts = len(x), len(self.helpers) + 1
@@ -102,7 +108,7 @@ def serve() -> None:
     while True:
         try:
             params, x, t = pickle.load(sys.stdin.buffer)
-        except EOFError:  # the run closed the pipe (or is gone)
+        except (EOFError, KeyboardInterrupt):  # the run closed the pipe (or is gone)
             return
         network = TwoLayerNet.from_params(params)
         pickle.dump(round(accuracy_in_chunks(network, x, t, take) * len(x)), sys.stdout.buffer)

@@ -41,6 +41,7 @@ from purenet_cli.options import (
     check_train_options,
     data_directory,
     finite,
+    new_directory,
     positive,
     start_point,
 )
@@ -74,6 +75,7 @@ def cli(ctx: click.Context) -> None:
       purenet gradcheck --impl pure       backprop against the numerical gradient
       purenet check my_ch4.py             check your own chapter-4 functions
       purenet figures docs/figures --force   every figure of the chapter-4 guide
+      purenet data --data-dir ~/mnist     fetch and verify MNIST ahead of time
 
     `purenet COMMAND --help` tells more; `python -m purenet` runs the same.
     """
@@ -262,6 +264,28 @@ def figures_command(directory: str, params: str | None, data_dir: str | None,
     for figure, path in zip(figures.FIGURES, written):
         click.echo(f"wrote {path}: {figure.teaches}")
     click.echo(f"{len(written)} figures in {time.perf_counter() - started:.1f} s")
+
+
+@cli.command("data", short_help="Fetch and verify a data set ahead of time.")
+@click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist"]), default="mnist",
+              help="MNIST digits, or Fashion-MNIST clothes.")
+@click.option("--data-dir", metavar="DIR", envvar="PURENET_DATA", show_envvar=True,
+              callback=new_directory,
+              help="Fetch into DIR (made if missing) and verify what is there.  [default: the "
+                   "cache ~/.cache/purenet]")
+@click.option("--no-download", is_flag=True,
+              help="Only verify: a missing file is an error, nothing is fetched.")
+def data_command(dataset: str, data_dir: str | None, no_download: bool) -> None:
+    """Fetch the data set's four .gz files into the cache (or --data-dir) and verify them.
+
+    Files already there are kept, never replaced; each is checked against the
+    SHA-256 of its content. A copy you already have (the Korean edition's
+    dataset/ folder holds the same MNIST files) needs only --data-dir or
+    PURENET_DATA, here and for train.
+    """
+    from purenet_cli.fetch import fetch_dataset
+
+    fetch_dataset(dataset, data_dir, no_download)
 
 
 @cli.command("gradcheck", short_help="Check backprop against the numerical gradient.")

@@ -67,6 +67,19 @@ def data_directory(ctx: click.Context, param: click.Parameter,
     return value
 
 
+def new_directory(ctx: click.Context, param: click.Parameter,
+                  value: str | None) -> str | None:
+    """A click callback for the data command's --data-dir: a directory, or a path to make one.
+
+    Only a path that exists and is no directory (a file) is refused (exit 2).
+    """
+    if value is not None and os.path.exists(os.path.expanduser(value)) and \
+            not os.path.isdir(os.path.expanduser(value)):
+        raise click.BadParameter(f"{value} is a file: name a directory to fetch the data set "
+                                 f"into", param_hint="'--data-dir'")
+    return value
+
+
 def check_gradcheck_size(input_size: int, hidden: int, output_size: int,
                          batch_size: int) -> None:
     """Refuse a gradcheck whose numerical gradient would run for minutes (or run out of memory)."""

@@ -9,6 +9,8 @@ right after the measurement at iteration 0, many times too long.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -26,8 +28,66 @@ def measurements_left(i: int, total: int, every: int) -> int:
     return later + final
 
 
+def clock_time(seconds: float) -> str:
+    """Say a duration as m:ss, or h:mm:ss from an hour on: 75 -> "1:15", 3725 -> "1:02:05"."""
+    s = round(seconds)
+    if s < 3600:
+        return f"{s // 60}:{s % 60:02d}"
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def rate_text(iterations: int, seconds: float) -> str:
+    """Say a speed as iterations per second, or seconds per iteration when slower than 1/s."""
+    if seconds <= 0:
+        return "? it/s"
+    rate = iterations / seconds
+    if rate >= 10:
+        return f"{rate:.0f} it/s"
+    if rate >= 1:
+        return f"{rate:.1f} it/s"
+    return f"{1 / rate:.1f} s/it"
+
+
+def terminal_width(stream: TextIO) -> int:
+    """The columns of the terminal (COLUMNS first, as shutil.get_terminal_size reads it).
+
+    When stdout is not the terminal (``purenet train > log``), stream's own terminal is
+    asked; 80 if neither answers.
+    """
+    columns = shutil.get_terminal_size((0, 0)).columns
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, OSError, ValueError):
+        return 80
+
+
+def bar_line(done: int, total: int, loss: float, elapsed: float, eta: float | None,
+             rate: str, width: int) -> str:
+    """The bar's text, at most width - 1 columns (a full last column makes terminals wrap).
+
+    The bar takes what is left (30 columns at most, none below 10); when there is too little
+    room the rate goes first, then the elapsed time, the loss and the ETA; the count stays.
+    """
+    room = max(width - 1, 1)
+    count = f"{done:>{len(str(total))}}/{total}"  # a fixed width, so the bar does not jump
+    shown = {"loss": f"loss {loss:.4f}", "elapsed": f"elapsed {clock_time(elapsed)}",
+             "eta": f"eta {'-:--' if eta is None else clock_time(eta)}", "rate": rate}
+    dropped = ["rate", "elapsed", "loss", "eta"]  # the first to go when the line is too long
+    while True:
+        text = "  ".join([count, *shown.values()])
+        bar = min(30, room - len(text) - 3)  # "[" bar "] "
+        if bar >= 10:
+            return f"[{'#' * int(bar * done / total):<{bar}}] {text}"
+        if len(text) <= room or not dropped:
+            return text.lstrip()[:room]
+        del shown[dropped.pop(0)]
+
+
 class Progress:
-    """A one-line progress bar with the current loss and an ETA on stderr, only on a terminal.
+    """A one-line progress bar on stderr, only on a terminal: the iterations done, the ETA,
+    the batch loss, the time elapsed and the speed, cut to the terminal's width.
 
     ``update(i, loss)`` is called after each iteration i (train's on_iteration);
     the time since the previous call is one step, or, for an iteration that was
@@ -36,10 +96,13 @@ class Progress:
 
     def __init__(self, total: int, every: int, enabled: bool,
                  clock: Callable[[], float] = time.perf_counter,
-                 stream: TextIO | None = None) -> None:
+                 stream: TextIO | None = None,
+                 columns: Callable[[], int] | None = None) -> None:
         self.total, self.every, self.enabled = total, every, enabled
         self.clock, self.stream = clock, stream if stream is not None else sys.stderr
-        self.previous = self.last_drawn = clock()
+        self.columns = columns or (lambda: terminal_width(self.stream))
+        self.previous = self.last_drawn = self.started = clock()
+        self.drawn = 0  # the length of the line on screen, for clear()
         self.step_time = self.measured_time = 0.0  # seconds in plain and measured iterations
         self.steps = self.measured = 0  # how many of each
 
@@ -59,11 +122,11 @@ class Progress:
         if now - self.last_drawn < 0.1 and i + 1 < self.total:
             return
         self.last_drawn = now
-        bar = "#" * int(30 * (i + 1) / self.total)
-        eta = self.eta(i)
-        shown = "   ?" if eta is None else f"{eta:4.0f}"
-        self.stream.write(f"\r[{bar:<30}] {i + 1}/{self.total}  loss {loss:.4f}  "
-                          f"eta {shown} s ")
+        elapsed = now - self.started
+        line = bar_line(i + 1, self.total, loss, elapsed, self.eta(i),
+                        rate_text(i + 1, elapsed), self.columns())
+        self.stream.write("\r" + line.ljust(self.drawn))
+        self.drawn = len(line)
         self.stream.flush()
 
     def eta(self, i: int) -> float | None:
@@ -81,6 +144,7 @@ class Progress:
 
     def clear(self) -> None:
         """Blank the bar so a line of stdout is not mixed into it."""
-        if self.enabled:
-            self.stream.write("\r" + " " * 72 + "\r")
+        if self.enabled and self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.drawn = 0
             self.stream.flush()

@@ -1,5 +1,9 @@
 """What the train command prints about a run, and the record of it written by --history.
 
+An epoch line gives two losses: the mean over the epoch's iterations (what Keras and
+PyTorch loops print as an epoch's loss) and the loss of the one batch at the line's
+iteration (what the book's train_loss_list holds there, and History.epochs' "loss").
+
 Before the loop: what will run, and how long an epoch is. During it: one line
 per epoch. After it: where the time went, what was written, and the accuracy of
 the weights the run ends with (what ``purenet evaluate`` prints for them).
@@ -7,6 +11,7 @@ the weights the run ends with (what ``purenet evaluate`` prints for them).
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,15 +34,27 @@ def announce(impl: str, dtype: str, size: str, train_size: int, test_size: int, 
     ipe = max(train_size // batch_size, 1)
     click.echo(f"one epoch = {train_size} // {batch_size} = {plural(ipe, 'iteration')}; "
                f"accuracy is measured at iteration 0 and every {ipe}")
+    click.echo(f"mean loss: over the iterations since the previous line ({ipe}; iteration 0 "
+               f"alone on epoch 0's line); batch loss: the line's own iteration's batch")
     return ipe
 
 
-def epoch_printer(progress: Progress, ipe: int) -> Callable[[dict[str, float]], None]:
+def epoch_mean_loss(train_loss: list[float], epochs: list[dict[str, float]], k: int) -> float:
+    """Return the mean loss of epoch k's iterations: those after epoch k - 1's line, up to and
+    including epoch k's own (iteration 0 alone for epoch 0)."""
+    start = int(epochs[k - 1]["iteration"]) + 1 if k > 0 else 0
+    return statistics.fmean(train_loss[start:int(epochs[k]["iteration"]) + 1])
+
+
+def epoch_printer(progress: Progress, ipe: int, history: History,
+                  ) -> Callable[[dict[str, float]], None]:
     """Return the on_epoch hook: one line per evaluation, with the progress bar cleared."""
     def on_epoch(record: dict[str, float]) -> None:
         progress.clear()
         i = int(record["iteration"])
-        click.echo(f"epoch {i // ipe:3d}  iter {i:6d}  loss {record['loss']:.4f}  "
+        mean = epoch_mean_loss(history.train_loss, history.epochs, len(history.epochs) - 1)
+        click.echo(f"epoch {i // ipe:3d}  iter {i:6d}  mean loss {mean:.4f}  "
+                   f"batch loss {record['loss']:.4f}  "
                    f"train acc {record['train_acc']:.4f}  test acc {record['test_acc']:.4f}")
 
     return on_epoch
@@ -54,6 +71,8 @@ def run_record(settings: dict[str, Any], hyperparameters: dict[str, Any], histor
     """Return what --history writes: the settings, the History, the seconds in each step
     (timings) and the seconds so far."""
     recorded = history.to_dict()
+    for k, epoch in enumerate(recorded["epochs"]):  # "loss" stays the batch's, as train() keeps it
+        epoch["mean_loss"] = epoch_mean_loss(history.train_loss, history.epochs, k)
     return {**settings, "hyperparameters": hyperparameters,
             **{key: recorded[key] for key in ("train_loss", "epochs", "final", "iter_per_epoch")},
             "timings": timings, "stopped": history.stopped, "message": history.message,

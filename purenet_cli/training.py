@@ -128,7 +128,7 @@ def run_training(run: Run) -> History:
     x_train = run.data[0][0]
     history = History()
     watch = Watch(history, run.hp.iters, on_iteration=progress.update,
-                  on_epoch=report.epoch_printer(progress, run.iter_per_epoch),
+                  on_epoch=report.epoch_printer(progress, run.iter_per_epoch, history),
                   on_step=Explainer(network, run.hp, len(x_train), o.grad) if o.explain
                   else None)
     jobs = start_jobs(o.impl, o.jobs, package)

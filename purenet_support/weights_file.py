@@ -93,7 +93,9 @@ def move_into_place(tmp: str, path: str, replace: bool) -> None:
     except FileExistsError:
         raise
     except OSError as err:  # no hard links here (FAT, some network file systems)
-        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+        # (Windows says so with a winerror of its own, e.g. 1, "incorrect function", on FAT)
+        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK) \
+                and getattr(err, "winerror", None) is None:
             raise
         if os.path.lexists(path):
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path) from None

@@ -500,7 +500,7 @@ def test_a_numpy_run_saves_params_that_evaluate_alike_in_both_packages(tmp_path:
                    "--history", str(history))
     assert result.exit_code == 0, result.output
     assert "check: purenet and reference agree" in result.output
-    assert re.search(r"epoch\s+0\s+iter\s+0\s+loss", result.output)
+    assert re.search(r"epoch\s+0\s+iter\s+0\s+mean loss", result.output)
     assert f"wrote {params}, {history}" in result.output
 
     h = history_of(history)
@@ -641,3 +641,30 @@ def test_float32_runs_and_plot_is_written(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "numpy (float32)" in result.output
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@needs_mnist
+def test_an_epoch_lines_mean_loss_is_the_mean_of_that_epochs_history_losses(
+        tmp_path: Path) -> None:
+    """Each line's mean loss is the mean of --history's losses since the previous line; its
+    batch loss is the one loss at its own iteration."""
+    path = tmp_path / "history.json"
+    result = train("--impl", "numpy", "--iters", "35", "--train-size", "1000",
+                   "--test-size", "200", "--history", str(path))
+    assert result.exit_code == 0, result.output
+    losses = history_of(path)["train_loss"]
+    lines = re.findall(r"^epoch\s+(\d+)\s+iter\s+(\d+)\s+mean loss (\S+)\s+batch loss (\S+)",
+                       result.output, flags=re.M)
+    assert [(int(k), int(i)) for k, i, _, _ in lines] == [(0, 0), (1, 10), (2, 20), (3, 30)]
+    previous = -1
+    for (_, i, mean, batch), epoch in zip(lines, history_of(path)["epochs"]):
+        window = losses[previous + 1:int(i) + 1]  # iteration 0 alone, then 10 per epoch
+        assert len(window) == (1 if previous < 0 else 10)
+        assert abs(float(mean) - sum(window) / len(window)) <= 5e-5 + 1e-12
+        assert abs(epoch["mean_loss"] - sum(window) / len(window)) <= 1e-12
+        assert float(batch) == round(losses[int(i)], 4) == round(epoch["loss"], 4)
+        previous = int(i)
+    means = [float(mean) for _, _, mean, _ in lines]
+    assert means[0] == float(lines[0][3]) and means[1] != float(lines[1][3])
+    assert "mean loss: over the iterations since the previous line (10; iteration 0" in \
+        result.output

@@ -24,7 +24,7 @@ from purenet_cli import main as cli
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = sorted(cli.cli.commands)
 # the commands that read a data set, and so must name PURENET_DATA in their help
-READS_DATA = ["evaluate", "train"]
+READS_DATA = ["data", "evaluate", "train"]
 
 
 def run_main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -36,7 +36,7 @@ def run_main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_the_commands_are_all_walked() -> None:
-    assert COMMANDS == ["check", "descent", "evaluate", "figures", "gradcheck", "train"]
+    assert COMMANDS == ["check", "data", "descent", "evaluate", "figures", "gradcheck", "train"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
