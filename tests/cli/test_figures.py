@@ -320,7 +320,8 @@ def test_each_mnist_figure_is_readable_and_names_its_network_and_run(mnist, trai
             continue
         fig = draws[f.name]()
         check_readable(fig, f.name)
-        words = " ".join([fig.get_suptitle()] + [ax.get_title() for ax in fig.axes])
+        suptitle = fig._suptitle.get_text() if fig._suptitle else ""  # get_suptitle: 3.8
+        words = " ".join([suptitle] + [ax.get_title() for ax in fig.axes])
         named = "784-50-10" in words or f.name == "mnist_digits.png"  # the data, no network
         assert named, f"{f.name} does not name its network: {words!r}"
         if f.name not in ("mnist_digits.png", "sgd_steps.png"):  # sgd_steps: a fresh net
