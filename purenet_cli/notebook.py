@@ -114,6 +114,9 @@ def lines_of(text: str) -> list[str]:
 
 
 def markdown_cell(text: str) -> dict[str, Any]:
+    # a link to the other guide opens the other notebook
+    for guide, name in GUIDES.items():
+        text = text.replace(f"]({guide})", f"]({name})")
     return {"cell_type": "markdown", "metadata": {}, "source": lines_of(text)}
 
 

@@ -95,6 +95,8 @@ def test_markdown_cells_keep_the_guides_text(guide, name):
     assert markdown[0].startswith("# Chapter 4") or markdown[0].startswith("# 4장")
     headings = [line for line in source.splitlines() if line.startswith("## ")]
     assert [m.splitlines()[0] for m in markdown if m.startswith("## ")] == headings
+    other = "chapter4.ko.ipynb" if name == "chapter4.ipynb" else "chapter4.ipynb"
+    assert f"]({other})" in markdown[0]  # the other language's notebook, not its guide
     prompts = [line for m in markdown for line in m.splitlines() if line.startswith(">>> ")]
     assert prompts == []  # every example became a code cell
 
