@@ -1,8 +1,9 @@
-"""One BLAS thread for NumPy unless the user chose otherwise; set before NumPy loads."""
+"""How many threads NumPy's BLAS runs: one unless asked; set before NumPy loads."""
 
 from __future__ import annotations
 
 import os
+import sys
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -10,11 +11,24 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 def limit_blas_threads() -> None:
     """Run NumPy's BLAS on one thread unless the user set a thread count; call before numpy loads.
 
-    The training loop's products, (100, 784) @ (784, 50), are too small to split
-    across threads, and a BLAS thread that waits for a busy core stalls every
-    call; only the large evaluation products gain from more threads. bench/
-    measures both (bench/train.py runs the default training).
+    One thread is the run that is never slowed by a busy machine: every product
+    the training loop makes, (100, 784) @ (784, 50), is split among the BLAS
+    threads and waits for the last of them, so a thread that shares its core with
+    another program stalls each of the 10,000 iterations. ``train -j N`` asks for
+    N threads (see use_blas_threads).
     """
     if not any(os.environ.get(name) for name in BLAS_THREAD_VARIABLES):
-        os.environ["OPENBLAS_NUM_THREADS"] = "1"
-        os.environ["OMP_NUM_THREADS"] = "1"
+        use_blas_threads(1)
+
+
+def use_blas_threads(threads: int) -> bool:
+    """Ask NumPy's BLAS for ``threads`` threads; return False if NumPy is loaded (too late).
+
+    BLAS reads its thread count once, when NumPy loads; the command loads NumPy
+    only inside the commands that need it, so a command's option comes in time.
+    """
+    if "numpy" in sys.modules:
+        return False
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    return True

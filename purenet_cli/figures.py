@@ -27,6 +27,7 @@ import click
 import numpy as np
 
 from purenet_cli.install import extra_hint
+from purenet_cli.outputs import special_kind
 from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
@@ -592,8 +593,13 @@ def draw_sgd_steps(data: dict[str, Any], run: str = "") -> Any:
 
 
 def history_run(record: dict[str, Any]) -> str:
-    """The network and the run a record comes from: '784-50-10, seed 0, 3000 iterations'."""
-    hp = record["hyperparameters"]
+    """The network and the run a record comes from: '784-50-10, seed 0, 3000 iterations'.
+
+    "" for a record that does not say (no hyperparameters).
+    """
+    hp = record.get("hyperparameters")
+    if not hp:
+        return ""
     words = [f"784-{hp['hidden_size']}-10"]
     if record.get("seed") is not None:
         words.append(f"seed {record['seed']}")
@@ -720,7 +726,14 @@ def check_directory(directory: str, force: bool) -> None:
 
     A missing directory is fine if it can be created: write_figures creates it.
     """
-    there = [f.name for f in FIGURES if os.path.exists(os.path.join(directory, f.name))]
+    for f in FIGURES:
+        kind = special_kind(os.path.join(directory, f.name))
+        if kind is not None:
+            raise click.UsageError(f"{os.path.join(directory, f.name)} is {kind}, not a "
+                                   f"regular file; --force replaces only regular files: move "
+                                   f"it away or choose another DIR")
+    # lexists: a symbolic link is there even when it points nowhere
+    there = [f.name for f in FIGURES if os.path.lexists(os.path.join(directory, f.name))]
     if there and not force:
         more = f" and {len(there) - 1} more" if len(there) > 1 else ""
         raise click.UsageError(f"{directory} already holds {there[0]}{more}; pass --force to "
@@ -734,11 +747,12 @@ def check_directory(directory: str, force: bool) -> None:
 
 
 def write_figures(directory: str, params: str | None = None, data_dir: str | None = None,
-                  iters: int = TRAIN_ITERS) -> list[str]:
+                  iters: int = TRAIN_ITERS, force: bool = True) -> list[str]:
     """Draw every figure of FIGURES into directory (created if missing); return the paths written.
 
     MNIST is loaded from data_dir (or where load_mnist looks). The trained network
     is the one saved in params (a .npz or .json of a 784-H-10 net) when given;
+    force=False replaces no file: one that appeared meanwhile raises InputError.
     otherwise the network of a brief run of ``iters`` iterations, whose record
     training.png draws either way. A bad params file or missing MNIST raise
     InputError before any training. NumPy's BLAS is fastest here on one thread
@@ -752,8 +766,9 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
         raise InputError(f"cannot create {directory}: {err.strerror}") from None
     network, record = train_briefly(data, iters)
     if saved is None:
-        return draw_figures(directory, data, network, record, run=history_run(record))
-    return draw_figures(directory, data, saved, record, run=saved_run(saved, params or ""))
+        return draw_figures(directory, data, network, record, force, run=history_run(record))
+    return draw_figures(directory, data, saved, record, force,
+                        run=saved_run(saved, params or ""))
 
 
 def saved_run(network: Any, params: str) -> str:
@@ -793,12 +808,26 @@ def drawings(data: tuple, trained: Any, record: dict[str, Any], run: str = ""
 
 
 def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any],
-                 run: str = "") -> list[str]:
-    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths."""
+                 force: bool = True, run: str = "") -> list[str]:
+    """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths.
+
+    force=False hard-links each file into place, so a file that appeared at its
+    name during the run (another figures run, say) is kept: InputError names it.
+    run names the network and its run on each MNIST figure.
+    """
     draws = drawings(data, trained, record, run)
-    written = []
+    written: list[str] = []
     for figure in FIGURES:
         path = os.path.join(directory, figure.name)
-        save(draws[figure.name](), path)
+        kind = special_kind(path)
+        if kind is not None:
+            raise InputError(f"{kind} appeared at {path} during the run; it is left as it "
+                             f"is ({len(written)} figures written)")
+        try:
+            save(draws[figure.name](), path, replace=force)
+        except FileExistsError:
+            raise InputError(f"{path} appeared during the run (another figures run?); it "
+                             f"is left as it is ({len(written)} figures written; pass "
+                             f"--force to replace them)") from None
         written.append(path)
     return written

@@ -19,6 +19,8 @@ from purenet_cli.arrays import flat
 # below this probability for a label, 1e-7 / y (the loss's guard, which backprop
 # leaves out) reaches 1e-2, the size of a wrong derivative
 SATURATED = 1e-5
+# a gradient this many times the numerical gradient's resolution is one it can see
+SEEN = 1e3
 
 
 def verdict(network: Any, x: Any, t: Any, errors: dict[str, float], tolerance: float,
@@ -39,6 +41,13 @@ def verdict(network: Any, x: Any, t: Any, errors: dict[str, float], tolerance: f
     unseen = too_small_to_see(network, x, t, errors, tolerance)
     if unseen is not None:
         key, largest, resolution = unseen
+        if largest > SEEN * resolution:  # a real slope: the tolerance is what is too fine
+            return False, (
+                f"INCONCLUSIVE: largest error {worst:.1e} > {tolerance:g}, but --tolerance "
+                f"{tolerance:g} is finer than the numerical gradient can resolve: "
+                f"(f(w + h) - f(w - h)) / 2h with h = {H:g} is good only to about "
+                f"{resolution:.1e} (the loss's rounding), {resolution / largest:.0e} of "
+                f"{key}'s largest gradient {largest:.1e}. Try --tolerance 1e-6 (the default)")
         return False, (
             f"INCONCLUSIVE: largest error {worst:.1e} > {tolerance:g}, but both gradients "
             f"of {key} are at most {largest:.1e}, below what the numerical gradient "

@@ -1,45 +1,27 @@
-"""``train --jobs N``: each accuracy measurement shared among N workers, this one included.
+"""``train --impl pure --jobs N``: each accuracy measurement shared with N - 1 helpers.
 
 An evaluation only reads the weights, so its rows can be counted in parts at
-once and the counts added: the same result as counting them in one go. NumPy
-lets go of the interpreter inside its products, so its parts run on threads;
-plain Python runs one thread at a time, so its parts go to helper processes
+once and the counts added: the same result as counting them in one go. Plain
+Python runs one thread at a time, so the parts go to helper processes
 (``python -m purenet_cli.jobs``), each sent the weights and its rows through a
-pipe. A helper runs in a session of its own (a Ctrl-C at the terminal is the
-run's to handle, not the helper's) and ends when its pipe closes, however the
-run ended. The run waits for a helper at most WAIT seconds, then counts that
-part itself.
+pipe; NumPy's --jobs are BLAS threads (purenet_cli/blas.py). A helper runs in a
+session of its own (a Ctrl-C at the terminal is the run's to handle, not the
+helper's) and ends when its pipe closes, however the run ended. The run waits
+for a helper at most WAIT seconds, then counts that part itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from purenet.train import accuracy_in_chunks
 
 WAIT = 600.0  # seconds: a part of the book's evaluation takes about 20 in plain Python
-
-
-class NumpyJobs:
-    """Counts the chunks of rows on ``jobs`` threads: the same chunks as one thread counts."""
-
-    def __init__(self, jobs: int, chunk: int, take: Any) -> None:
-        self.pool, self.chunk, self.take = ThreadPoolExecutor(jobs), chunk, take
-
-    def accuracy(self, network: Any, x: Any, t: Any) -> float:
-        def count(start: int) -> int:
-            rows = range(start, min(start + self.chunk, len(x)))
-            return round(network.accuracy(self.take(x, rows), self.take(t, rows)) * len(rows))
-
-        return sum(self.pool.map(count, range(0, len(x), self.chunk))) / len(x)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class PureJobs:
@@ -63,6 +45,8 @@ class PureJobs:
             answer.join(WAIT)
             if not answer.result:  # the helper is gone or stuck: count its part here
                 answer.helper.kill()  # and never ask it again
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    answer.helper.wait(timeout=5)  # reaped, not left a zombie (bounded)
                 self.helpers.remove(answer.helper)
                 rows = part(x, a, b)
                 answer.result.append(round(accuracy_in_chunks(

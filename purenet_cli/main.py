@@ -19,11 +19,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from purenet.train import accuracy_in_chunks
 from purenet_cli import report
 from purenet_cli.arrays import shape_of
-from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads
+from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads, use_blas_threads
+from purenet_cli.check import check_command
 from purenet_cli.data import load_data
 from purenet_cli.descent import print_descent
 from purenet_cli.errors import run_command
@@ -70,6 +72,7 @@ def cli(ctx: click.Context) -> None:
       purenet evaluate params.npz         the test accuracy of saved weights
       purenet descent --plot d.png        gradient descent on x0^2 + x1^2
       purenet gradcheck --impl pure       backprop against the numerical gradient
+      purenet check my_ch4.py             check your own chapter-4 functions
       purenet figures docs/figures --force   every figure of the chapter-4 guide
 
     `purenet COMMAND --help` tells more; `python -m purenet` runs the same.
@@ -122,19 +125,23 @@ def cli(ctx: click.Context) -> None:
 @click.option("--no-check", is_flag=True, help="Skip the purenet-vs-reference check.")
 @click.option("--explain", is_flag=True, help="Print the first iteration's four steps in full.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
-              help="Share each accuracy measurement among N workers: threads for numpy, "
-                   "helper processes for pure.  The same numbers; faster where cores are free.")
+              help="Use N cores: numpy runs its products on N BLAS threads, pure shares each "
+                   "accuracy measurement with N - 1 helper processes.  The same numbers; "
+                   "faster where cores are free, slower where they are busy.")
 @click.pass_context
 def train_command(ctx: click.Context, **options: Any) -> None:
     """Train the two-layer net of chapter 4.5 with mini-batch SGD, printing each epoch.
 
     Same seed, same batches, same start weights in both --impl: their losses
     agree to rounding (about 1e-15). Exit status: 0 done, 1 error, a diverged loss or a file
-    not written, 2 usage error, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP), files
-    written as far as training got.
+    not written (or stdout lost: a full device), 2 usage error, 130 interrupted (Ctrl-C;
+    143 SIGTERM, 129 SIGHUP), files written as far as training got; 141 when the reader of
+    stdout stopped early (`| head`): the printing stops, the run and its files do not.
     """
     started = time.perf_counter()
     o = TrainOptions(**options)
+    if o.impl == "numpy" and ctx.get_parameter_source("jobs") is ParameterSource.COMMANDLINE:
+        use_blas_threads(o.jobs)  # before NumPy loads; an unset -j leaves the user's own count
     with signals_stop_the_run() as stops:  # Ctrl-C, SIGTERM, SIGHUP: stop, keep what was gathered
         dtype = check_train_options(o.impl, o.grad, o.dtype, o.save_path, o.plot_path)
         # a signal during this check is only noted, so no probe file is left behind
@@ -216,7 +223,10 @@ def descent_command(x0: float | None, x1: float | None, start: str | None, lr: f
     final, path = gradient_descent(f, [x0, x1], lr=lr, step_num=steps)
     print_descent(f, x0, x1, lr, steps, every, path, final)
     if plot_path is not None:
-        problem = write_one(plot_path, lambda file: plot_descent(path, file, lr=lr, replace=force))
+        # SIGTERM or SIGHUP mid-draw stops as Ctrl-C does: no temporary file is left
+        with signals_stop_the_run() as stops, stops.stopping():
+            problem = write_one(plot_path,
+                                lambda file: plot_descent(path, file, lr=lr, replace=force))
         if problem is not None:
             raise click.ClickException(f"--plot {plot_path} not written: {problem}")
         click.echo(f"wrote {plot_path}")
@@ -243,10 +253,12 @@ def figures_command(directory: str, params: str | None, data_dir: str | None,
     from purenet_cli import figures  # NumPy and matplotlib: for this command only
 
     figures.check_directory(directory, force)
-    try:
-        written = figures.write_figures(directory, params, data_dir)
-    except figures.InputError as err:
-        raise click.ClickException(str(err)) from None
+    # SIGTERM or SIGHUP stops as Ctrl-C does: no temporary file is left behind
+    with signals_stop_the_run() as stops, stops.stopping():
+        try:
+            written = figures.write_figures(directory, params, data_dir, force=force)
+        except figures.InputError as err:
+            raise click.ClickException(str(err)) from None
     for figure, path in zip(figures.FIGURES, written):
         click.echo(f"wrote {path}: {figure.teaches}")
     click.echo(f"{len(written)} figures in {time.perf_counter() - started:.1f} s")
@@ -306,6 +318,9 @@ def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
     click.echo(line)
     if not passed:
         sys.exit(1)
+
+
+cli.add_command(check_command)
 
 
 def main(args: Sequence[str] | None = None) -> None:

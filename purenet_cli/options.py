@@ -50,8 +50,12 @@ def data_directory(ctx: click.Context, param: click.Parameter,
     A mistyped path is a usage error like any other option value (exit 2), before
     any work: it must not fall through to the next directory and load other data.
     """
-    if value is not None and not os.path.isdir(os.path.expanduser(value)):
-        problem = "is a file" if os.path.exists(os.path.expanduser(value)) else "does not exist"
+    path = os.path.expanduser(value) if value is not None else None
+    unreadable = path is not None and os.path.isdir(path) and not os.access(
+        path, os.R_OK | os.X_OK)
+    if path is not None and (unreadable or not os.path.isdir(path)):
+        problem = ("is not readable (its permissions do not let you list it)" if unreadable
+                   else "is a file" if os.path.exists(path) else "does not exist")
         source = ctx.get_parameter_source(param.name or "")
         # some click releases (8.4.0) tell the source only after this callback: then the value
         # came from the environment if it is what PURENET_DATA holds
@@ -89,6 +93,10 @@ def check_train_options(impl: str, grad: str, dtype: str | None, save_path: str 
         raise click.UsageError("--grad numerical needs float64: in float32 the step "
                                "h = 1e-4 is lost to rounding and the gradient is garbage; "
                                "drop --dtype float32")
+    for option, path in (("--save", save_path), ("--plot", plot_path)):
+        if path is not None and path.endswith(("/", os.sep)):
+            raise click.BadParameter(f"{path} ends in '/', so it names a directory; name a "
+                                     f"file (drop the trailing '/')", param_hint=f"'{option}'")
     if save_path is not None and os.path.splitext(save_path)[1].lower() not in (".npz", ".json"):
         raise click.BadParameter(f"{save_path} must end in .npz or .json", param_hint="'--save'")
     if plot_path is not None and not plot_path.lower().endswith(".png"):

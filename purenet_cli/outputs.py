@@ -15,7 +15,11 @@ a symbolic link included (even one pointing nowhere), and a file that appears
 there during the run (a second run writing the same name) is kept: the new
 file is hard-linked into place only if the name is still free. With --force
 the name is replaced, and a symbolic link there is replaced by a regular file:
-the link goes, what it pointed to is left as it was.
+the link goes, what it pointed to is left as it was. Nothing else is replaced,
+--force or not: a device node, a FIFO, a socket or a directory at an output's
+name is refused. Two outputs are the same file when their names lead to the
+same place (``d/w.json`` and ``dl/w.json`` with ``dl`` a link to ``d``): that
+is refused too, before any work.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import contextlib
 import errno
 import json
 import os
+import stat
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +38,7 @@ from purenet_cli.plots import plot_history
 from purenet_support.weights_file import atomic_write, move_into_place, temporary_name
 
 PLOT_EXTENSION = ".png"  # the one format every --plot draws
+HISTORY_EXTENSION = ".json"  # --history writes JSON
 
 
 def check_outputs(outputs: dict[str, str | None], force: bool) -> None:
@@ -44,16 +50,21 @@ def check_outputs(outputs: dict[str, str | None], force: bool) -> None:
     directory, a name too long, /proc, or a path through a file is a usage
     error now, not a traceback after the run.
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for option, path in outputs.items():
         if path is None:
             continue
         full = check_name(option, path)
-        if full in seen:
-            raise click.UsageError(f"{option} and {seen[full]} name the same file {path}")
-        seen[full] = option
+        place = resolved(full)
+        if place in seen:
+            other, other_path = seen[place]
+            same = path if other_path == path else f"{other_path} and {path} lead to {place}"
+            raise click.UsageError(f"{other} and {option} name the same file ({same}); "
+                                   f"give each output a file of its own")
+        seen[place] = (option, path)
         if os.path.isdir(full):
             raise click.UsageError(f"{option} {path} is a directory; name a file")
+        refuse_special(option, path, full)
         if os.path.islink(full) and not force:
             raise click.UsageError(
                 f"{option} {path} is a symbolic link (to {os.readlink(full)}); pass --force "
@@ -61,6 +72,40 @@ def check_outputs(outputs: dict[str, str | None], force: bool) -> None:
         if os.path.lexists(full) and not force:
             raise click.UsageError(f"{option} {path} exists; pass --force to overwrite it")
         probe(option, path, full, create_own=not os.path.lexists(full))
+
+
+def resolved(full: str) -> str:
+    """Return the file full names once its directory's links are followed (the link itself kept).
+
+    An output's own name is never followed: --force replaces a link there with
+    the file. Its directory is, so two names through linked folders compare equal.
+    """
+    directory, base = os.path.split(full)
+    return os.path.join(os.path.realpath(directory), base)
+
+
+def special_kind(full: str) -> str | None:
+    """Name what is at full if it is neither missing, a regular file nor a symbolic link."""
+    try:
+        mode = os.lstat(full).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return None
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def refuse_special(option: str, path: str, full: str) -> None:
+    """Refuse, --force or not, an output name held by a device, FIFO, socket or directory."""
+    kind = special_kind(full)
+    if kind is not None:
+        raise click.UsageError(f"{option} {path} is {kind}, not a regular file; --force "
+                               f"replaces only regular files: name another file")
 
 
 def check_name(option: str, path: str) -> str:
@@ -71,6 +116,9 @@ def check_name(option: str, path: str) -> str:
         raise click.UsageError(f"{option} {path} names a directory; name a file in it")
     if option == "--plot" and not path.lower().endswith(PLOT_EXTENSION):
         raise click.BadParameter(f"{path} must end in {PLOT_EXTENSION}", param_hint="'--plot'")
+    if option == "--history" and not path.lower().endswith(HISTORY_EXTENSION):
+        raise click.BadParameter(f"{path} must end in {HISTORY_EXTENSION}",
+                                 param_hint="'--history'")
     return os.path.abspath(path)
 
 
@@ -177,6 +225,9 @@ def write_outputs(network: Any, weights: Any, record: dict[str, Any], save_path:
 
 def write_one(path: str, write: Callable[[str], None]) -> str | None:
     """Call write(path); return None if it worked, else why not in a few words."""
+    kind = special_kind(os.path.abspath(path))
+    if kind is not None:  # appeared during the run: never replaced
+        return f"{kind} appeared at that name during the run; it is left as it is"
     try:
         write(path)
     except FileExistsError:

@@ -11,6 +11,7 @@ MPLBACKEND says.
 
 from __future__ import annotations
 
+import os
 from itertools import takewhile
 from typing import Any
 
@@ -29,6 +30,13 @@ def require_matplotlib(what: str = "--plot") -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise click.ClickException(f"{what} needs matplotlib: {extra_hint('plot')}") from None
+    except ValueError as err:  # MPLBACKEND=bogus: matplotlib refuses its own import
+        backend = os.environ.get("MPLBACKEND")
+        if backend is None:
+            raise
+        raise click.UsageError(
+            f"MPLBACKEND={backend} is not a matplotlib backend ({str(err).split(';')[0]}); "
+            f"unset MPLBACKEND: {what} draws files with Agg whatever it says") from None
 
 
 def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:

@@ -149,16 +149,16 @@ def run_training(run: Run) -> History:
 
 
 def start_jobs(impl: str, jobs: int, package: Impl) -> Any:
-    """Return what measures the accuracies: on this thread alone (jobs 1), or shared.
+    """Return what measures the accuracies: this process alone, or with helper processes.
 
-    --jobs N shares each measurement among N threads (NumPy) or this process
-    and N - 1 helper processes (plain Python); the counts, and so the printed
-    accuracies, are the same.
+    Plain Python with --jobs N shares each measurement between this process and
+    N - 1 helpers; the counts, and so the printed accuracies, are the same.
+    NumPy measures here: its --jobs are BLAS threads inside every product.
     """
-    from purenet_cli.jobs import NumpyJobs, PureJobs
+    if impl == "pure" and jobs > 1:
+        from purenet_cli.jobs import PureJobs
 
-    if jobs > 1:
-        return (NumpyJobs if impl == "numpy" else PureJobs)(jobs, package.chunk, package.take)
+        return PureJobs(jobs, package.chunk, package.take)
     return Inline(package)
 
 

@@ -27,12 +27,11 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     array([0.2689, 0.7311, 0.8808])
     """
     x = as_array(x, "x")
-    # exp(-|x|) <= 1 for every x, so it cannot overflow; each side of the
-    # where() is the algebraically equal form for its sign of x. exp(-1000)
-    # underflows to 0.0, which is the right answer, so that is not flagged.
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # The book's line. For x below about -709, exp(-x) overflows to inf and
+    # 1 / (1 + inf) is 0.0; above 709, exp(-x) underflows to 0.0 and the result
+    # is 1.0. Both are the right limits, so NumPy's warnings are silenced.
+    with np.errstate(over="ignore", under="ignore"):
+        return 1 / (1 + np.exp(-x))
 
 
 def sigmoid_grad(x: np.ndarray) -> np.ndarray:

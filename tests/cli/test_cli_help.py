@@ -36,7 +36,7 @@ def run_main(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_the_commands_are_all_walked() -> None:
-    assert COMMANDS == ["descent", "evaluate", "figures", "gradcheck", "train"]
+    assert COMMANDS == ["check", "descent", "evaluate", "figures", "gradcheck", "train"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

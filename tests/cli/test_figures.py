@@ -403,8 +403,8 @@ def test_saved_params_are_the_network_drawn(mnist, trained, tmp_path, monkeypatc
     drawn = {}
     monkeypatch.setattr(F, "mnist", lambda data_dir: mnist)
     monkeypatch.setattr(F, "train_briefly", lambda data, iters: trained)
-    monkeypatch.setattr(F, "draw_figures", lambda directory, data, net, record, run: drawn.update(
-        net=net, record=record, run=run) or [])
+    monkeypatch.setattr(F, "draw_figures", lambda directory, data, net, record, *force, run:
+                        drawn.update(net=net, record=record, run=run) or [])
     F.write_figures(str(tmp_path / "out"), params=params)
     for key, value in network.params.items():
         assert np.array_equal(drawn["net"].params[key], value)

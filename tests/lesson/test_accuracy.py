@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -22,8 +24,9 @@ import reference.optimizer
 import reference.two_layer_net
 from purenet.train import Hyperparameters, take_rows, train
 from purenet.train import accuracy_in_chunks as pure_accuracy_in_chunks
+from purenet_cli.blas import BLAS_THREAD_VARIABLES
 from purenet_cli.impls import take_array
-from purenet_cli.jobs import NumpyJobs, PureJobs
+from purenet_cli.jobs import PureJobs
 
 
 def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000) -> float:
@@ -128,16 +131,18 @@ def test_no_rows_and_unmatched_labels_are_refused_alike_in_both_packages() -> No
             pure_accuracy_in_chunks(Counting(), x.tolist(), t.tolist())
 
 
-@pytest.mark.parametrize("jobs", [1, 2, 3])
-def test_jobs_count_what_one_pass_counts_numpy(jobs: int) -> None:
-    rng = np.random.default_rng(4)
-    net = reference.two_layer_net.TwoLayerNet(20, 8, 5, weight_init_std=1.0, seed=3)
-    x, t = rng.random((2345, 20)), rng.integers(0, 5, size=2345)
-    shared = NumpyJobs(jobs, 500, take_array)
-    try:
-        assert shared.accuracy(net, x, t) == accuracy_in_chunks(net, x, t, chunk=500)
-    finally:
-        shared.close()
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_numpy_jobs_are_blas_threads_asked_for_before_numpy_loads(jobs: str) -> None:
+    # BLAS reads its thread count once, as NumPy loads: -j N must set it first,
+    # and a -j that comes too late must say so (False) rather than pretend.
+    code = ("import sys; from purenet_cli.blas import BLAS_THREAD_VARIABLES, use_blas_threads\n"
+            f"before = use_blas_threads({jobs})\n"
+            "import os, numpy\n"
+            "print(before, use_blas_threads(9), [os.environ[v] for v in BLAS_THREAD_VARIABLES])")
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=60, check=True).stdout
+    assert out.split() == ["True", "False", f"['{jobs}',", f"'{jobs}',", f"'{jobs}']"]
 
 
 def test_jobs_count_what_one_pass_counts_pure_in_helper_processes() -> None:

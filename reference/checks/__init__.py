@@ -1,8 +1,8 @@
 """Input checks for NumPy arrays, used by the lesson modules of ``reference/``.
 
-A learner can skip this file. It adds what only arrays need (dtypes, ndim,
+A learner can skip this folder. It adds what only arrays need (dtypes, ndim,
 arrays changed in place) to the checks both packages share in
-``purenet/checks.py``, so both refuse the same mistakes with the same words.
+``purenet/checks/``, so both refuse the same mistakes with the same words.
 """
 
 from __future__ import annotations

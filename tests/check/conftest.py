@@ -1,0 +1,1 @@
+collect_ignore = ["fixtures"]  # learners' files for `purenet check`, not tests

@@ -1,0 +1,517 @@
+"""Attacks on what the command writes and prints: files not the user's, readers that stop early.
+
+Each test is an attack a careless or hostile user made (issue 20), written
+so that it failed before the fix. Runs of train here use a small synthetic
+data set in place of MNIST, in process (CliRunner) or, where the attack is on
+the real stdout and stderr, in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+
+from purenet_cli import main as cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the command on random images in place of MNIST (a subprocess: the real stdout and stderr)
+SCRIPT = """
+import sys
+import numpy as np
+import purenet_support.mnist_numpy
+
+def load_mnist(normalize=True, one_hot_label=False, **kwargs):
+    rng = np.random.default_rng(0)
+    parts = []
+    for n in (200, 50):
+        x = rng.integers(0, 256, size=(n, 784), dtype=np.uint8)
+        parts.append((x / 255.0, rng.integers(0, 10, size=n)))
+    return tuple(parts)
+
+purenet_support.mnist_numpy.load_mnist = load_mnist
+from purenet_cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def script_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", SCRIPT, "train", "--no-check", "--batch-size", "10", *args]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PURENET_DATA", None)
+    return env
+
+
+@pytest.fixture
+def synthetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace MNIST by 60 training and 20 test random images."""
+    def load_mnist(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        rng = np.random.default_rng(0)
+        parts = []
+        for n in (60, 20):
+            x = rng.integers(0, 256, size=(n, 784), dtype=np.uint8)
+            parts.append((x / 255.0, rng.integers(0, 10, size=n)))
+        return tuple(parts)
+
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", load_mnist)
+
+
+def train(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, ["train", "--no-check", "--iters", "3", "--batch-size",
+                                        "10", *args])
+
+
+# --- 1. --force replaces regular files only ------------------------------------------------
+
+@pytest.mark.parametrize("option, name", [("--history", "h.json"), ("--save", "w.npz"),
+                                          ("--plot", "f.png")])
+def test_force_refuses_a_fifo_for_every_output(tmp_path: Path, synthetic: None, option: str,
+                                               name: str) -> None:
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    result = train(option, str(fifo), "--force")
+    assert result.exit_code == 2, result.output
+    assert "is a FIFO, not a regular file" in result.output
+    assert fifo.is_fifo()  # still the FIFO, not a file of JSON
+
+
+def test_force_refuses_a_device_node(tmp_path: Path, synthetic: None) -> None:
+    node = tmp_path / "null.json"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("making a device node needs root; the FIFO tests cover the rest")
+    result = train("--history", str(node), "--force")
+    assert result.exit_code == 2, result.output
+    assert "is a character device, not a regular file" in result.output
+    assert node.is_char_device()
+    # --history /dev/null is refused by its name before anything is looked at
+    result = train("--history", "/dev/null", "--force")
+    assert result.exit_code == 2 and "must end in .json" in result.output
+
+
+def test_history_needs_the_json_extension(tmp_path: Path, synthetic: None) -> None:
+    result = train("--history", str(tmp_path / "h.txt"))
+    assert result.exit_code == 2
+    assert "h.txt must end in .json" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_descent_plot_force_refuses_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "d.png"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli.cli, ["descent", "--plot", str(fifo), "--force"])
+    assert result.exit_code == 2 and "is a FIFO" in result.output
+    assert fifo.is_fifo()
+
+
+# --- 1. figures DIR replaces nothing without --force ----------------------------------------
+
+pytest.importorskip("matplotlib")  # the figures module draws; the plot extra is installed
+
+
+def one_figure(monkeypatch: pytest.MonkeyPatch, during: Any = None) -> None:
+    """Make figures draw numerical_diff.png alone, with no MNIST and no training."""
+    from purenet_cli import figures as F
+
+    monkeypatch.setattr(F, "FIGURES", tuple(f for f in F.FIGURES
+                                            if f.name == "numerical_diff.png"))
+    monkeypatch.setattr(F, "mnist", lambda data_dir: ((None, None), (None, None)))
+    monkeypatch.setattr(F, "train_briefly", lambda data, iters: (None, {}))
+    if during is not None:
+        real = F.tangent_data
+
+        def tangent_data() -> Any:
+            during()
+            return real()
+
+        monkeypatch.setattr(F, "tangent_data", tangent_data)
+
+
+def figures(*args: str) -> Result:
+    return CliRunner().invoke(cli.cli, ["figures", *args])
+
+
+def test_figures_refuses_a_dangling_link_in_dir(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    (tmp_path / "numerical_diff.png").symlink_to(tmp_path / "nowhere")
+    result = figures(str(tmp_path))
+    assert result.exit_code == 2 and "already holds numerical_diff.png" in result.output
+    assert (tmp_path / "numerical_diff.png").is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_figures_keeps_a_file_that_appeared_during_the_run(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "numerical_diff.png"
+    one_figure(monkeypatch, during=lambda: target.write_text("the other run's"))
+    result = figures(str(tmp_path))
+    assert result.exit_code == 1
+    assert "appeared during the run" in result.output
+    assert target.read_text() == "the other run's"
+    assert [p.name for p in tmp_path.iterdir()] == ["numerical_diff.png"]  # no temporary
+
+
+def test_a_second_figures_run_into_the_same_dir_is_refused(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    assert figures(str(tmp_path)).exit_code == 0
+    first = (tmp_path / "numerical_diff.png").stat()
+    result = figures(str(tmp_path))
+    assert result.exit_code == 2 and "pass --force" in result.output
+    assert (tmp_path / "numerical_diff.png").stat().st_ino == first.st_ino
+
+
+def test_figures_force_replaces_and_without_it_nothing_is(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # the blind spot "figures --force ignored": with --force the old file goes, without it stays
+    one_figure(monkeypatch)
+    target = tmp_path / "numerical_diff.png"
+    target.write_bytes(b"old")
+    assert figures(str(tmp_path)).exit_code == 2
+    assert target.read_bytes() == b"old"
+    assert figures(str(tmp_path), "--force").exit_code == 0
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_figures_force_refuses_a_fifo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one_figure(monkeypatch)
+    os.mkfifo(tmp_path / "numerical_diff.png")
+    result = figures(str(tmp_path), "--force")
+    assert result.exit_code == 2 and "is a FIFO" in result.output
+    assert (tmp_path / "numerical_diff.png").is_fifo()
+
+
+# --- 3. one file under two names ---------------------------------------------------------------
+
+@pytest.mark.parametrize("force", [(), ("--force",)])
+def test_one_file_under_two_names_is_refused_before_work(tmp_path: Path, synthetic: None,
+                                                         force: tuple[str, ...]) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "dl").symlink_to(tmp_path / "d")
+    result = train("--save", str(tmp_path / "d" / "w.json"),
+                   "--history", str(tmp_path / "dl" / "w.json"), *force)
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1 and "--save and --history name the same file" in errors[0]
+    assert list((tmp_path / "d").iterdir()) == []
+
+
+# --- 2. a reader that stops early, a full stdout, a closed stderr -------------------------------
+
+def run_shell(tmp_path: Path, shell_tail: str, iters: str = "200") -> subprocess.CompletedProcess:
+    command = " ".join(f"'{a}'" for a in script_command(
+        "--iters", iters, "--save", "w.npz", "--history", "h.json"))
+    return subprocess.run(["bash", "-c", f"set -o pipefail; {command} {shell_tail}"],
+                          cwd=tmp_path, env=environment(), capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_a_reader_that_stops_early_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "| head -1")
+    assert result.returncode == 141, result.stderr  # 128 + SIGPIPE, as pipefail shows it
+    assert "Traceback" not in result.stderr
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 200
+    assert (tmp_path / "w.npz").stat().st_size > 0
+
+
+def test_stdout_on_a_full_device_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "> /dev/full", iters="20")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: could not write to stdout (No space left on device); the run went on and "
+        "wrote its files"]
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 20
+
+
+def test_a_closed_stderr_costs_no_file(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "2>&-", iters="20")
+    assert result.returncode == 0
+    assert "wrote w.npz, h.json" in result.stdout
+    assert len(json.loads((tmp_path / "h.json").read_text())["train_loss"]) == 20
+
+
+def test_a_usage_error_with_stderr_on_a_full_device_exits_2(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "--bogus 2>/dev/full", iters="1")
+    assert result.returncode == 2
+
+
+def test_a_name_a_strict_stdout_cannot_encode_is_printed_escaped(tmp_path: Path) -> None:
+    name = os.fsdecode(b"h\xff.json")  # not UTF-8: a surrogate escape in Python
+    env = dict(environment(), PYTHONIOENCODING="utf-8:strict")
+    result = subprocess.run(script_command("--iters", "2", "--history", name), cwd=tmp_path,
+                            env=env, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert b"UnicodeEncodeError" not in result.stderr
+    assert b"wrote h\\udcff.json" in result.stdout
+    assert os.path.exists(tmp_path / os.fsdecode(b"h\xff.json"))
+
+
+# --- 7. python -m purenet runs the installed program ------------------------------------------
+
+def test_python_m_purenet_ignores_a_cli_py_and_a_purenet_cli_here(tmp_path: Path) -> None:
+    (tmp_path / "cli.py").write_text('print("DECOY")\n')
+    (tmp_path / "purenet_cli").mkdir()
+    for name in ("__init__.py", "main.py"):
+        (tmp_path / "purenet_cli" / name).write_text('print("DECOY")\n')
+    result = subprocess.run([sys.executable, "-m", "purenet", "--version"], cwd=tmp_path,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "DECOY" not in result.stdout + result.stderr
+    assert result.stdout.startswith("purenet ")
+
+
+# --- 10. SIGTERM while figures or descent --plot writes leaves no temporary file --------------
+
+DRAW_SLOWLY = """
+import sys, time
+import purenet_support.weights_file as W
+real = W.atomic_write
+def slow(path, write, **kw):
+    def slowly(f):
+        print("writing", flush=True)
+        time.sleep(10)
+        write(f)
+    real(path, slowly, **kw)
+W.atomic_write = slow
+import purenet_cli.figures as F
+F.atomic_write = slow
+from purenet_cli.main import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_descent_plot_writes_leaves_no_temporary(tmp_path: Path,
+                                                                signum: int) -> None:
+    with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY, "descent", "--plot",
+                           "d.png"], cwd=tmp_path, env=environment(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            deadline = time.monotonic() + 60
+            while proc.stdout.readline().strip() != "writing":
+                assert time.monotonic() < deadline and proc.poll() is None
+            proc.send_signal(signum)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM])
+def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signum: int) -> None:
+    # the figures that need no MNIST come first; a signal while the first is written
+    with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY.replace(
+            "from purenet_cli.main", "F.mnist = lambda d: ((None, None), (None, None))\n"
+            "F.train_briefly = lambda data, iters: (None, {})\n"
+            "F.FIGURES = tuple(f for f in F.FIGURES if not f.needs_mnist)\n"
+            "from purenet_cli.main"), "figures", "out"], cwd=tmp_path, env=environment(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            deadline = time.monotonic() + 60
+            while proc.stdout.readline().strip() != "writing":
+                assert time.monotonic() < deadline and proc.poll() is None
+            proc.send_signal(signum)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- 9. no unbounded wait: a helper stopped with SIGSTOP -----------------------------------
+
+def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random as random_module
+
+    from purenet.two_layer_net import TwoLayerNet
+    from purenet_cli import jobs
+    from purenet_cli.impls import take_rows
+
+    monkeypatch.setattr(jobs, "WAIT", 1.0)
+    rng = random_module.Random(0)
+    network = TwoLayerNet(784, 5, 10, rng=rng)
+    x = [[rng.random() for _ in range(784)] for _ in range(40)]
+    t = [rng.randrange(10) for _ in range(40)]
+    expected = sum(network.predict([row])[0].index(max(network.predict([row])[0])) == label
+                   for row, label in zip(x, t)) / 40  # the oracle: one row at a time, here
+    pool = jobs.PureJobs(2, 100, take_rows)
+    helper = pool.helpers[0]
+    try:
+        os.kill(helper.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        assert pool.accuracy(network, x, t) == pytest.approx(expected)
+        pool.close()
+        assert time.monotonic() - started < 30  # WAIT (1 s), then the part is counted here
+        assert helper.poll() is not None  # the stuck helper was killed, not left behind
+    finally:
+        helper.kill()
+        helper.wait(timeout=10)
+
+
+# --- 11. messages that mislead ----------------------------------------------------------------
+
+def test_gradcheck_names_a_tolerance_too_fine_not_a_gradient_too_small() -> None:
+    result = CliRunner().invoke(cli.cli, ["gradcheck", "--tolerance", "1e-12"])
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert "--tolerance 1e-12 is finer than the numerical gradient can resolve" in last
+    assert "below what the numerical gradient can see" not in last
+
+
+def test_gradcheck_still_names_a_gradient_too_small_to_see() -> None:
+    result = CliRunner().invoke(cli.cli, ["gradcheck", "--weight-init-std", "1e-300"])
+    assert result.exit_code == 1
+    assert "below what the numerical gradient can see" in result.output.splitlines()[-1]
+
+
+def test_save_with_a_trailing_slash_says_it_names_a_directory(tmp_path: Path,
+                                                              synthetic: None) -> None:
+    result = train("--save", str(tmp_path / "w.npz") + "/")
+    assert result.exit_code == 2
+    assert "ends in '/', so it names a directory" in result.output
+    assert "must end in .npz or .json" not in result.output
+
+
+def test_a_bogus_mplbackend_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "purenet", "descent", "--plot", "d.png"],
+                            cwd=tmp_path, env=dict(environment(), MPLBACKEND="bogus"),
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [line for line in result.stderr.splitlines()
+                                          if line.startswith("Error: MPLBACKEND=bogus")]
+    assert len(result.stderr.splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
+# --- blind spots: planted bugs the suite let through -----------------------------------------
+
+def test_the_default_lr_is_the_books_0_1(tmp_path: Path, synthetic: None) -> None:
+    default = train("--seed", "3", "--history", str(tmp_path / "a.json"))
+    explicit = train("--seed", "3", "--lr", "0.1", "--history", str(tmp_path / "b.json"))
+    assert default.exit_code == 0 and explicit.exit_code == 0
+    assert "lr 0.1," in default.output.splitlines()[0]
+    a = json.loads((tmp_path / "a.json").read_text())["train_loss"]
+    b = json.loads((tmp_path / "b.json").read_text())["train_loss"]
+    assert a == b  # the same run, number for number (the same code path and seed)
+
+
+def test_gradcheck_seed_changes_the_network() -> None:
+    def errors(seed: str) -> list[str]:
+        out = CliRunner().invoke(cli.cli, ["gradcheck", "--seed", seed]).output
+        return [line for line in out.splitlines() if line.startswith("  ")]
+
+    assert errors("0") != errors("1")
+    assert errors("1") == errors("1")
+
+
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_the_epoch_line_puts_train_and_test_where_they_belong(monkeypatch: pytest.MonkeyPatch,
+                                                              impl: str) -> None:
+    # weights of std 1e-300 make every score 0, so every image is guessed class 0 (the first
+    # of equal scores): with every training label 0 and every test label 1, the train
+    # accuracy is 1 and the test accuracy 0, whatever the images
+    def load_numpy(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        rng = np.random.default_rng(0)
+        x = rng.integers(0, 256, size=(80, 784), dtype=np.uint8) / 255.0
+        return (x[:60], np.zeros(60, dtype=int)), (x[60:], np.ones(20, dtype=int))
+
+    monkeypatch.setattr("purenet_support.mnist_numpy.load_mnist", load_numpy)
+    if impl == "pure":
+        import purenet_support.mnist
+
+        def load_pure(normalize: bool = True, one_hot_label: bool = False, **kw: Any) -> Any:
+            (x, t), (xt, tt) = load_numpy()
+            return (x.tolist(), t.tolist()), (xt.tolist(), tt.tolist())
+
+        monkeypatch.setattr(purenet_support.mnist, "load_mnist", load_pure)
+    result = train("--impl", impl, "--weight-init-std", "1e-300", "--train-size", "60",
+                   "--test-size", "20")
+    lines = [line for line in result.output.splitlines() if line.startswith("epoch   0")]
+    assert len(lines) == 1, result.output
+    assert "train acc 1.0000" in lines[0] and "test acc 0.0000" in lines[0]
+
+
+def test_descent_prints_the_last_point_off_the_every_grid() -> None:
+    result = CliRunner().invoke(cli.cli, ["descent", "--steps", "15", "--every", "10"])
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines() if line.strip()[:1].isdigit()]
+    assert [row[0] for row in rows] == ["0", "10", "15"]
+    x0, x1 = float(rows[-1][1]), float(rows[-1][2])  # oracle: (1 - 2 lr)^k x_start
+    assert x0 == pytest.approx(0.8 ** 15 * -3, rel=1e-5)
+    assert x1 == pytest.approx(0.8 ** 15 * 4, rel=1e-5)
+
+
+def test_an_unreadable_data_directory_is_not_called_missing(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import purenet_cli.options
+
+    real = os.access
+    # as root every directory is readable: the test makes this one not (what chmod 000 does)
+    monkeypatch.setattr(purenet_cli.options.os, "access",
+                        lambda p, mode: False if str(p) == str(tmp_path) else real(p, mode))
+    monkeypatch.setenv("PURENET_DATA", str(tmp_path))
+    result = train()
+    assert result.exit_code == 2
+    assert "is not readable" in result.output and "PURENET_DATA" in result.output
+
+
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_evaluate_runs_the_impl_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          impl: str) -> None:
+    # which package loads the weights and counts: the one --impl names (pure never imports NumPy)
+    import purenet_cli.main
+
+    asked: list[str] = []
+
+    def load_impl(name: str) -> Any:
+        asked.append(name)
+        raise click.ClickException("stop here")
+
+    monkeypatch.setattr(purenet_cli.main, "load_impl", load_impl)
+    (tmp_path / "w.json").write_text("{}")
+    result = CliRunner().invoke(cli.cli, ["evaluate", str(tmp_path / "w.json"), "--impl", impl])
+    assert result.exit_code == 1 and asked == [impl]
+
+
+def test_explain_prints_what_the_first_iteration_did(tmp_path: Path, synthetic: None) -> None:
+    import math
+    import re
+
+    history = tmp_path / "h.json"
+    result = train("--explain", "--hidden", "20", "--iters", "7", "--lr", "0.5",
+                   "--history", str(history))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    # the uniform guess is over the 10 classes, whatever the hidden size
+    assert f"(log(10) = {math.log(10):.6f} is a uniform guess)" in out
+    assert "4) repeat: 6 more iterations" in out  # 7 in all, the first one explained
+    first = json.loads(history.read_text())["train_loss"][0]
+    loss = float(re.search(r"loss = cross_entropy_error\(y, t\) = ([0-9.]+)", out).group(1))
+    assert loss == pytest.approx(first, abs=1e-6)
+    changes = re.findall(r"(W1|b1|W2|b2) changed by (\S+) \(norm of the change = lr \* (\S+)\)",
+                         out)
+    assert [key for key, _, _ in changes] == ["W1", "b1", "W2", "b2"]
+    for _, change, norm in changes:  # the before snapshot is taken before the update
+        assert float(change) > 0
+        assert float(change) == pytest.approx(0.5 * float(norm), rel=1e-4)
