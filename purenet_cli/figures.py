@@ -2,16 +2,20 @@
 
 Every figure is two functions: ``*_data`` computes what is drawn, with NumPy and
 the ``reference`` package and no matplotlib, and ``draw_*`` draws that data into
-a PNG. ``write_figures(directory)`` (the command ``purenet figures DIR``)
-regenerates them all, seeded, in well under a minute: it trains a 784-50-10
-network briefly (the CLI's run, seed 0) and draws the MNIST figures from it, or
-from saved weights when given. ``train --plot`` and ``descent --plot`` draw with
-``plot_history`` and ``plot_descent`` below. matplotlib is imported only when
-something is drawn, and always on its Agg backend (files, never a window).
+a matplotlib Figure, which it returns: the caller saves it (``save``) or shows
+it (the notebook edition of the guide displays it inline). ``write_figures(directory)``
+(the command ``purenet figures DIR``) regenerates them all as PNGs, seeded, in
+well under a minute: it trains a 784-50-10 network briefly (the CLI's run, seed
+0) and draws the MNIST figures from it, or from saved weights when given; each
+MNIST figure names that network and run. ``train --plot`` and ``descent --plot``
+draw with ``draw_history`` and ``draw_descent`` below. matplotlib is imported
+only when something is drawn, and no backend is chosen: the figures are not
+pyplot's, so writing a PNG needs no display and opens no window.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import random
@@ -28,7 +32,13 @@ from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
 from reference.functions import cross_entropy_error, sum_squared_error
 
-DPI = 80  # with the sizes below: 480 to 800 pixels wide, 20 to 60 kB a figure
+DPI = 150  # sharp on a laptop and on a high-density screen: 825 to 2,250 pixels wide
+# No text under 10 points (about 21 pixels at DPI): tick labels, legends, contour labels.
+MIN_POINTS = 10
+STYLE: dict[Any, Any] = {
+    "font.size": MIN_POINTS, "legend.fontsize": MIN_POINTS, "xtick.labelsize": MIN_POINTS,
+    "ytick.labelsize": MIN_POINTS, "axes.labelsize": MIN_POINTS, "axes.titlesize": 12,
+    "figure.titlesize": 12}
 LOG10 = math.log(10)  # the loss of a uniform guess over 10 classes: where every run starts
 # The training run behind the MNIST figures: the CLI's defaults (seed 0, lr 0.1,
 # batches of 100), cut to 5 epochs: about 0.92 test accuracy, a few seconds.
@@ -194,7 +204,7 @@ def fresh_network(seed: int = 0, hidden: int = HIDDEN) -> Any:
 def train_briefly(data: tuple, iters: int = TRAIN_ITERS, seed: int = 0) -> tuple[Any, dict]:
     """Train the CLI's network (seed 0, lr 0.1, batches of 100) for iters; return it and its record.
 
-    The record has the keys the CLI's --history file has, so plot_history reads either.
+    The record has the keys the CLI's --history file has, so draw_history reads either.
     """
     from purenet.train import Hyperparameters, train
     from purenet.two_layer_net import TwoLayerNet as PureNet
@@ -263,58 +273,93 @@ def misclassified_data(network: Any, x: np.ndarray, t: np.ndarray, count: int = 
 
 
 # ---------------------------------------------------------------------------
-# drawing
+# drawing: each draw_* returns a matplotlib Figure and leaves saving or showing it to the caller
 
 
-def pyplot() -> Any:
-    """Return matplotlib.pyplot on the Agg backend (files only, never a window)."""
+def new_figure(size: tuple[float, float]) -> Any:
+    """A matplotlib Figure of size inches at DPI, laid out to fit its legends and titles.
+
+    It is not one of pyplot's figures: no backend is chosen, no window opens and nothing is
+    kept open, so the caller saves it (``save``, for `figures` and --plot) or shows it (a
+    notebook displays it inline).
+    """
     try:
-        import matplotlib
+        from matplotlib.figure import Figure as MatplotlibFigure
     except ImportError:
         raise ImportError(f"drawing the figures needs matplotlib: {extra_hint('plot')}"
                           ) from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return MatplotlibFigure(figsize=size, dpi=DPI, layout="constrained")
 
 
-# whether the figures command may replace its files (--force); set by draw_figures
-_REPLACING = {"figures": True}
+def styled(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """Run draw under STYLE, whatever the reader's matplotlibrc says: text of at least 10 points."""
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
-def _save(fig: Any, path: str, replace: bool | None = None) -> None:
-    # No "Software" stamp: the same data gives the same bytes on any matplotlib.
-    # atomic_write: a crash or Ctrl-C mid-draw leaves the old file, never half a PNG;
-    # replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
-    if replace is None:
-        replace = _REPLACING["figures"]
-    try:
-        atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=DPI,
-                                                 metadata={"Software": None}), replace=replace)
-    finally:
-        pyplot().close(fig)
+def png_bytes(fig: Any) -> bytes:
+    """The PNG of fig as `figures` writes it: DPI, no "Software" stamp (the same data, the same
+    bytes on any machine), and 256 colours at most, which keeps docs/figures small."""
+    import io
+
+    import matplotlib
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):  # the tick labels are made while drawing
+        fig.savefig(buffer, format="png", dpi=DPI)
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    # an adaptive palette, no dithering: the few colours of a chart come out exact
+    palette: dict[str, Any] = {"colors": 256, "method": 0, "dither": 0}  # median cut, no dither
+    reduced = image.quantize(**palette)
+    out = io.BytesIO()
+    reduced.save(out, format="png", optimize=True)
+    return out.getvalue()
 
 
-def draw_numerical_diff(data: dict[str, Any], path: str) -> None:
+def save(fig: Any, path: str, replace: bool = True) -> None:
+    """Write fig as a PNG (png_bytes) to path.
+
+    atomic_write: a crash or Ctrl-C mid-draw leaves the old file, never half a PNG;
+    replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
+    """
+    data = png_bytes(fig)
+    atomic_write(path, lambda f: f.write(data), replace=replace)
+
+
+def _legend_below(ax: Any, columns: int = 1) -> None:
+    # under the axes, never over what they show
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns, frameon=False)
+
+
+@styled
+def draw_numerical_diff(data: dict[str, Any]) -> Any:
     """f(x) and its tangent lines, each labelled with the slope numerical_diff gave."""
-    fig, ax = pyplot().subplots(figsize=(6, 4.5))
+    fig = new_figure((6, 5))
+    ax = fig.subplots()
     ax.plot(data["x"], data["y"], color="black", label="f(x) = 0.01x² + 0.1x")
     for (x0, y0, slope), color in zip(data["tangents"], ("tab:blue", "tab:orange")):
         ax.plot(data["x"], y0 + slope * (data["x"] - x0), "--", color=color,
                 label=f"tangent at x = {x0:g}: slope {slope:.4f}")
         ax.plot([x0], [y0], "o", color=color)
     ax.set(xlabel="x", ylabel="f(x)", ylim=(-1, 6),
-           title="Numerical differentiation: slope = (f(x+h) − f(x−h)) / 2h")
-    ax.legend(loc="upper left")
+           title="Numerical differentiation:\nslope = (f(x+h) − f(x−h)) / 2h")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    _save(fig, path)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), frameon=False)
+    return fig
 
 
-def draw_loss_functions(data: dict[str, Any], path: str) -> None:
+@styled
+def draw_loss_functions(data: dict[str, Any]) -> Any:
     """-log y beside the SSE and CEE of the book's two examples."""
-    fig, (left, right) = pyplot().subplots(1, 2, figsize=(9, 4))
+    fig = new_figure((10, 4.5))
+    left, right = fig.subplots(1, 2)
     left.plot(data["y"], data["minus_log_y"], color="black")
     for (_, yk, _, cee), color in zip(data["examples"], ("tab:green", "tab:red")):
         left.plot([yk[2]], [cee], "o", color=color)
@@ -333,71 +378,84 @@ def draw_loss_functions(data: dict[str, Any], path: str) -> None:
         right.bar_label(bars, fmt="%.4f")
     right.set_xticks(np.arange(2), names)
     right.set(ylabel="loss", ylim=(0, 2.8), title="The answer is 2: both losses prefer y1")
-    right.legend(loc="upper left")
-    fig.tight_layout()
-    _save(fig, path)
+    _legend_below(right, columns=2)
+    return fig
 
 
-def draw_loss_vs_accuracy(data: dict[str, Any], path: str) -> None:
+@styled
+def draw_loss_vs_accuracy(data: dict[str, Any], run: str = "") -> Any:
     """The loss (smooth) and the accuracy (flat, then a jump) along one weight."""
-    fig, (left, right) = pyplot().subplots(1, 2, figsize=(9, 3.8))
+    fig = new_figure((10, 4.2))
+    left, right = fig.subplots(1, 2)
     i, j = data["index"]
     w = data["w"] + data["delta"]
     left.plot(w, data["loss"], color="tab:blue")
-    left.set(xlabel=f"W2[{i}, {j}]", ylabel="loss", title="Loss: moves with every nudge")
+    left.set(ylabel="loss", title="Loss: moves with every nudge")
     right.plot(w, data["accuracy"], color="tab:red", drawstyle="steps-mid")
-    right.set(xlabel=f"W2[{i}, {j}]", ylabel="accuracy",
-              title=f"Accuracy: flat, then jumps of 1/{data['n']}")
+    right.set(ylabel="accuracy", title=f"Accuracy: flat, then jumps of 1/{data['n']}")
     for ax in (left, right):
-        ax.axvline(data["w"], color="0.5", linestyle=":", label="the trained value")
+        ax.axvline(data["w"], color="0.5", linestyle=":")
+        ax.set_xlabel(f"W2[{i}, {j}]  (dotted: its trained value, {data['w']:.2f})")
         ax.grid(alpha=0.3)
-        ax.legend(loc="best")
-    fig.suptitle(f"One weight of a trained net swept, {data['n']} test images")
-    fig.tight_layout()
-    _save(fig, path)
+    fig.suptitle(f"One weight of a trained net swept, {data['n']} test images" + _run(run))
+    return fig
 
 
-def draw_minibatch(data: dict[str, Any], path: str) -> None:
+def _run(run: str) -> str:
+    # the network and the run a figure shows, as its own line under the title
+    return f"\n{run}" if run else ""
+
+
+@styled
+def draw_minibatch(data: dict[str, Any], run: str = "") -> Any:
     """The spread of mini-batch losses around the loss of the whole training set."""
-    fig, ax = pyplot().subplots(figsize=(6, 4))
+    fig = new_figure((6.5, 5))
+    ax = fig.subplots()
     ax.hist(data["batch_losses"], bins=30, color="tab:blue", alpha=0.7,
             label=f"{len(data['batch_losses'])} random batches of {data['batch_size']}")
     ax.axvline(data["full_loss"], color="black", linewidth=2,
                label=f"all {data['n']:,} images: {data['full_loss']:.3f}")
     ax.set(xlabel="loss", ylabel="number of batches",
-           title="A mini-batch's loss estimates the loss of all the data")
-    ax.legend(loc="upper right")
-    fig.tight_layout()
-    _save(fig, path)
+           title="A mini-batch's loss estimates\nthe loss of all the data" + _run(run))
+    _legend_below(ax)
+    return fig
 
 
-def draw_mnist_digits(x: np.ndarray, t: np.ndarray, path: str, count: int = 24) -> None:
+@styled
+def draw_mnist_digits(x: np.ndarray, t: np.ndarray, count: int = 24) -> Any:
     """The first `count` images of x, each titled with its label."""
-    fig, axes = pyplot().subplots(3, count // 3, figsize=(8, 3.6))
+    fig = new_figure((8, 4))
+    axes = fig.subplots(3, count // 3)
     for ax, image, label in zip(axes.flat, x[:count], t[:count]):
         ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{label}", fontsize=10)
+        ax.set_title(f"{label}")
         ax.axis("off")
-    fig.suptitle("MNIST: 28 x 28 grey images (784 numbers in [0, 1]) and their labels")
-    fig.tight_layout()
-    _save(fig, path)
+    fig.suptitle(f"MNIST's first {count} training images: 28 x 28 grey images\n"
+                 f"(784 numbers in [0, 1]) and their labels")
+    return fig
 
 
-def draw_function_2(data: dict[str, Any], path: str) -> None:
-    """x0^2 + x1^2 as a surface and as contour lines."""
-    plt = pyplot()
-    fig = plt.figure(figsize=(9, 4))
+FUNCTION_2_LEVELS = (1, 2, 4, 8, 12, 16)
+
+
+@styled
+def draw_function_2(data: dict[str, Any]) -> Any:
+    """x0^2 + x1^2 as a surface and as contour lines, each line labelled with its value."""
+    fig = new_figure((10, 4.8))
     surface = fig.add_subplot(1, 2, 1, projection="3d")
     surface.plot_surface(data["x0"], data["x1"], data["f"], cmap="viridis", linewidth=0)
     surface.set(xlabel="x0", ylabel="x1", zlabel="f", title="f(x0, x1) = x0² + x1²")
     flat = fig.add_subplot(1, 2, 2)
-    lines = flat.contour(data["x0"], data["x1"], data["f"], levels=[1, 2, 4, 8, 12, 16],
-                         cmap="viridis")
-    flat.clabel(lines, fontsize=8)
+    top = float(data["f"].max())
+    levels = [v for v in FUNCTION_2_LEVELS if v < top]  # the ones the grid reaches
+    # the dark end of viridis only: every line and its label stay readable on white
+    lines = flat.contour(data["x0"], data["x1"], data["f"], levels=levels, cmap="viridis",
+                         vmin=0, vmax=1.6 * max(levels))
+    flat.clabel(lines, fontsize=10, colors="black")
     flat.plot([0], [0], "k+", markersize=12)
-    flat.set(xlabel="x0", ylabel="x1", aspect="equal", title="Contours: f is 1, 2, 4, ... 16")
-    fig.tight_layout()
-    _save(fig, path)
+    shown = ", ".join(f"{v:g}" for v in lines.levels)
+    flat.set(xlabel="x0", ylabel="x1", aspect="equal", title=f"Contours: f = {shown}")
+    return fig
 
 
 def _contours(ax: Any, reach: float) -> None:
@@ -409,30 +467,31 @@ def _contours(ax: Any, reach: float) -> None:
     ax.set(xlabel="x0", ylabel="x1", aspect="equal", xlim=(-reach, reach), ylim=(-reach, reach))
 
 
-def draw_gradient_field(data: dict[str, Any], path: str) -> None:
+@styled
+def draw_gradient_field(data: dict[str, Any]) -> Any:
     """-grad f as arrows over the contours: every arrow points downhill, to (0, 0)."""
-    fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
+    fig = new_figure((5.5, 5.5))
+    ax = fig.subplots()
     _contours(ax, 2.3)
     p, a = data["points"], data["arrows"]
     ax.quiver(p[:, 0], p[:, 1], a[:, 0], a[:, 1], angles="xy", color="tab:blue")
-    ax.set_title("−gradient of x0² + x1²: downhill, longer where steeper")
-    fig.tight_layout()
-    _save(fig, path)
+    ax.set_title("−gradient of x0² + x1²:\ndownhill, longer where steeper")
+    return fig
 
 
-def plot_descent(path: Any, file: str, lr: float | None = None, replace: bool | None = None,
-                 note: str = "") -> None:
-    """Draw a descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
+@styled
+def draw_descent(path: Any, lr: float | None = None, note: str = "") -> Any:
+    """A descent path on x0^2 + x1^2 over contours, start and end marked, η in the title.
 
     path is the list of points gradient_descent returned; the window is fixed to
     the start's neighbourhood, so a path that runs away leaves it instead of
     stretching the axes to 1e13. note, if any, goes under the title.
     """
     points = np.asarray(path, dtype=float)
-    fig, ax = pyplot().subplots(figsize=(5.5, 5.5))
+    fig = new_figure((5.5, 6.2))
+    ax = fig.subplots()
     _draw_path(ax, points, lr, note)
-    fig.tight_layout()
-    _save(fig, file, replace)
+    return fig
 
 
 def _draw_path(ax: Any, points: np.ndarray, lr: float | None, note: str = "") -> None:
@@ -440,24 +499,24 @@ def _draw_path(ax: Any, points: np.ndarray, lr: float | None, note: str = "") ->
     _contours(ax, reach)
     ax.plot(points[:, 0], points[:, 1], "o-", color="tab:blue", markersize=3, linewidth=1)
     for k, p in enumerate(points[1:4], start=1):  # the first steps numbered: a zigzag shows
-        ax.annotate(str(k), p, textcoords="offset points", xytext=(5, 5), fontsize=8)
+        ax.annotate(str(k), p, textcoords="offset points", xytext=(5, 5))
     ax.plot(*points[0], "s", color="tab:green", markersize=9, label=f"start {_pt(points[0])}")
     ax.plot(*points[-1], "*", color="tab:red", markersize=13, label=f"end {_pt(points[-1])}")
     steps = len(points) - 1
     eta = f"η = {lr:g}, " if lr is not None else ""
     ax.set_title(f"Gradient descent, {eta}{steps} steps" + (f"\n{note}" if note else ""))
-    ax.legend(loc="lower left", fontsize=8)
+    _legend_below(ax, columns=2)
 
 
 def _pt(p: np.ndarray) -> str:
     return f"({p[0]:.3g}, {p[1]:.3g})"
 
 
-def draw_learning_rates(runs: list[dict[str, Any]], path: str) -> None:
+@styled
+def draw_learning_rates(runs: list[dict[str, Any]]) -> Any:
     """The learning rates side by side in one fixed window, and |x| per step on a log scale."""
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 4, figsize=(14, 4),
-                             gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
+    fig = new_figure((15, 4.8))
+    axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
     verdict = {10.0: "too large", 1e-10: "too small", 0.1: "about right"}
     for ax, run in zip(axes, runs):
         p = run["path"]
@@ -477,8 +536,7 @@ def draw_learning_rates(runs: list[dict[str, Any]], path: str) -> None:
             note = f"leaves the window at step 1,\n{note}"
         if run["frozen_at"] is not None and run["lr"] >= 1:
             note += f",\nfrozen from step {run['frozen_at']}"
-        ax.text(0.03, 0.03, note, transform=ax.transAxes, fontsize=8, va="bottom",
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+        ax.set_xlabel(f"x0\n{note}")  # under the window: the path is drawn in full
     dist = axes[3]
     for run in runs:
         d = np.hypot(run["path"][:, 0], run["path"][:, 1])
@@ -486,38 +544,41 @@ def draw_learning_rates(runs: list[dict[str, Any]], path: str) -> None:
     dist.set(xlabel="step", ylabel="distance from the minimum (0, 0)",
              title="|x| per step (log scale)")
     dist.grid(alpha=0.3)
-    dist.legend(loc="center right")
-    fig.tight_layout()
-    _save(fig, path)
+    _legend_below(dist, columns=3)
+    return fig
 
 
-def draw_weight_gradient(data: dict[str, Any], path: str) -> None:
-    """simpleNet's W and dL/dW as annotated tables, and the 0.14h reading of dL/dw12."""
-    fig, axes = pyplot().subplots(1, 3, figsize=(12, 3.6),
-                                  gridspec_kw={"width_ratios": [1, 1, 1.3]})
+@styled
+def draw_weight_gradient(data: dict[str, Any]) -> Any:
+    """simpleNet's W and dL/dW as annotated tables, and the 0.14h reading of dL/dW[0, 1]."""
+    fig = new_figure((13, 4.4))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.3]})
     for ax, name, m in ((axes[0], "W", data["W"]), (axes[1], "dL/dW", data["dW"])):
         limit = 2 * float(np.abs(m).max())  # pale colours: the numbers stay readable
         ax.imshow(m, cmap="coolwarm", vmin=-limit, vmax=limit)
         for (r, c), v in np.ndenumerate(m):
-            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=11)
-        ax.set_xticks(range(3), [f"col {c + 1}" for c in range(3)])
-        ax.set_yticks(range(2), [f"row {r + 1}" for r in range(2)])
-        ax.set_title(f"{name} (2 x 3)")
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=12,
+                    fontweight="bold" if (r, c) == (0, 1) else "normal")
+        # indices from 0, row first, as in the guide: W[0, 1] is row 0, column 1
+        ax.set_xticks(range(3), [f"column {c}" for c in range(3)])
+        ax.set_yticks(range(2), [f"row {r}" for r in range(2)])
+        ax.set_title(f"{name} (2 x 3); [0, 1] in bold")
     right = axes[2]
-    right.plot(data["h"], data["actual"], color="black", label="L(w12 + h) − L(w12)")
+    right.plot(data["h"], data["actual"], color="black", label="L(W[0, 1] + h) − L(W[0, 1])")
     right.plot(data["h"], data["predicted"], "--", color="tab:blue",
-               label=f"{data['slope']:.2f} · h  (dL/dw12 = {data['slope']:.2f})")
-    right.set(xlabel="h, the change of w12", ylabel="change of the loss",
-              title="Raise w12 by h: L rises by about 0.14h")
+               label=f"{data['slope']:.2f} · h  (dL/dW[0, 1] = {data['slope']:.2f})")
+    right.set(xlabel="h, the change of W[0, 1]", ylabel="change of the loss",
+              title="Raise W[0, 1] by h: L rises by about 0.14h")
     right.grid(alpha=0.3)
-    right.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    _save(fig, path)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    return fig
 
 
-def draw_sgd_steps(data: dict[str, Any], path: str) -> None:
+@styled
+def draw_sgd_steps(data: dict[str, Any], run: str = "") -> Any:
     """Each step's batch loss before and after its own update."""
-    fig, ax = pyplot().subplots(figsize=(7, 4))
+    fig = new_figure((7.5, 5.4))
+    ax = fig.subplots()
     k = np.arange(len(data["before"]))
     ax.vlines(k, data["after"], data["before"], color="0.7")
     ax.plot(k, data["before"], "o", color="tab:red", markersize=4,
@@ -526,16 +587,31 @@ def draw_sgd_steps(data: dict[str, Any], path: str) -> None:
             label="same batch after the update (step 3)")
     ax.axhline(LOG10, color="0.5", linestyle=":", label="log 10 = 2.30 (a uniform guess)")
     ax.set(xlabel="iteration (step 4: repeat with a new batch)", ylabel="loss",
-           title=f"SGD's first {len(k)} steps, η = {data['lr']:g}, batches of 100")
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    _save(fig, path)
+           title=f"SGD's first {len(k)} steps, η = {data['lr']:g}, batches of 100" + _run(run))
+    _legend_below(ax)
+    return fig
 
 
-def plot_history(record: dict[str, Any], path: str, replace: bool | None = None) -> None:
+def history_run(record: dict[str, Any]) -> str:
+    """The network and the run a record comes from: '784-50-10, seed 0, 3000 iterations'.
+
+    "" for a record that does not say (no hyperparameters).
+    """
+    hp = record.get("hyperparameters")
+    if not hp:
+        return ""
+    words = [f"784-{hp['hidden_size']}-10"]
+    if record.get("seed") is not None:
+        words.append(f"seed {record['seed']}")
+    words.append(f"{len(record['train_loss'])} iterations")
+    return ", ".join(words)
+
+
+@styled
+def draw_history(record: dict[str, Any]) -> Any:
     """The loss per iteration (log 10 marked) and the accuracies per epoch (both lines visible)."""
-    plt = pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = new_figure((11, 5))
+    left, right = fig.subplots(1, 2)
     loss = record["train_loss"]
     ipe = record["iter_per_epoch"]
     left.plot(range(len(loss)), loss, linewidth=0.5, color="tab:blue", label="batch loss")
@@ -543,7 +619,7 @@ def plot_history(record: dict[str, Any], path: str, replace: bool | None = None)
                  label="log 10 = 2.30: a uniform guess, the start")
     left.set(xlabel="iteration", ylabel="loss (cross-entropy)", title="Loss of each mini-batch",
              ylim=(0, max(2.6, max(filter(math.isfinite, loss), default=0) * 1.05)))
-    left.legend(loc="upper right", fontsize=8)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, ncol=2)
     epochs = [e["iteration"] / ipe for e in record["epochs"]]
     # train first, thick and pale; test on top, thin and dashed: both stay visible where equal
     right.plot(epochs, [e["train_acc"] for e in record["epochs"]], "o-", color="tab:blue",
@@ -561,47 +637,50 @@ def plot_history(record: dict[str, Any], path: str, replace: bool | None = None)
     right.set_xticks(range(0, math.floor(last) + 1, max(1, math.ceil(last / 10))))
     right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="Accuracy once per epoch")
     right.grid(alpha=0.3)
-    right.legend(loc="lower right")
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, ncol=3)
     hp = record["hyperparameters"]
     test = final.get("test_acc")
     impl = f" ({record['impl']})" if record.get("impl") else ""  # pure or numpy, as run
-    fig.suptitle(f"Training{impl}: {hp['train_size']} images, batches of {hp['batch_size']}, "
-                 f"η = {hp['lr']:g}, {hp['hidden_size']} hidden units; final test accuracy "
+    fig.suptitle(f"Training{impl}: {history_run(record)}; {hp['train_size']} images, batches "
+                 f"of {hp['batch_size']}, η = {hp['lr']:g}; final test accuracy "
                  f"{test if test is not None else math.nan:.4f}")
-    fig.tight_layout()
-    _save(fig, path, replace)
+    return fig
 
 
-def draw_hidden_units(images: np.ndarray, path: str) -> None:
-    """Each hidden unit's 784 input weights as a 28 x 28 image (red +, blue -)."""
+@styled
+def draw_hidden_units(images: np.ndarray, run: str = "") -> Any:
+    """Each hidden unit's 784 input weights as a 28 x 28 image, all on one colour scale."""
     rows = 5
     cols = math.ceil(len(images) / rows)
-    fig, axes = pyplot().subplots(rows, cols, figsize=(cols * 0.8, rows * 0.8 + 0.6))
+    fig = new_figure((cols * 0.85 + 1.2, rows * 0.85 + 1.25))
+    axes = fig.subplots(rows, cols)
     for ax in axes.flat:
         ax.axis("off")
+    # one scale for every tile, so that a pale tile is a unit with small weights
+    limit = float(np.abs(images).max())
     for ax, image in zip(axes.flat, images):
-        limit = float(np.abs(image).max())
-        ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
-    fig.suptitle(f"W1's {len(images)} columns as 28 x 28 images (red: +, blue: −)")
-    fig.tight_layout()
-    _save(fig, path)
+        shown = ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
+    fig.colorbar(shown, ax=axes, shrink=0.8, label="weight (one scale for all 50)")
+    fig.suptitle(f"W1's {len(images)} columns as 28 x 28 images (red: +, blue: −)" + _run(run))
+    return fig
 
 
-def draw_misclassified(data: dict[str, Any], path: str) -> None:
+@styled
+def draw_misclassified(data: dict[str, Any], run: str = "") -> Any:
     """The digits the trained net gets wrong, each titled 'label -> guess (p)'."""
     count = len(data["images"])
     cols = 6
-    fig, axes = pyplot().subplots(math.ceil(count / cols), cols, figsize=(8, 3.4))
+    fig = new_figure((8.5, 4.4))
+    axes = fig.subplots(math.ceil(count / cols), cols)
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, label, guess, p in zip(axes.flat, data["images"], data["label"],
                                           data["guess"], data["p_guess"]):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{label} → {guess} ({p:.2f})", fontsize=9)
-    fig.suptitle(f"Test digits the net gets wrong: label → its guess (probability); "
-                 f"{data['error_rate']:.1%} of the test set")
-    fig.tight_layout()
-    _save(fig, path)
+        ax.set_title(f"{label} → {guess} ({p:.2f})")
+    fig.suptitle(f"Test digits the net gets wrong: label → its guess (probability);\n"
+                 f"{data['error_rate']:.1%} of the test set" + (f"; {run}" if run else ""))
+    return fig
 
 
 # ---------------------------------------------------------------------------
@@ -623,21 +702,22 @@ class Figure:
 
 
 FIGURES = (
-    Figure("loss_functions.png", (9, 4), "-log y, and SSE against CEE on the book's examples"),
-    Figure("loss_vs_accuracy.png", (9, 3.8), "a weight nudged: the loss moves, accuracy stays",
+    Figure("loss_functions.png", (10, 4.5), "-log y, and SSE against CEE on the book's examples"),
+    Figure("loss_vs_accuracy.png", (10, 4.2), "a weight nudged: the loss moves, accuracy stays",
            True),
-    Figure("mnist_digits.png", (8, 3.6), "what MNIST images and labels look like", True),
-    Figure("minibatch.png", (6, 4), "a batch of 100 estimates the loss of 60,000", True),
-    Figure("numerical_diff.png", (6, 4.5), "tangent lines whose slopes numerical_diff gives"),
-    Figure("function_2.png", (9, 4), "the bowl x0² + x1² as a surface and as contours"),
+    Figure("mnist_digits.png", (8, 4), "what MNIST images and labels look like", True),
+    Figure("minibatch.png", (6.5, 5), "a batch of 100 estimates the loss of 60,000", True),
+    Figure("numerical_diff.png", (6, 5), "tangent lines whose slopes numerical_diff gives"),
+    Figure("function_2.png", (10, 4.8), "the bowl x0² + x1² as a surface and as contours"),
     Figure("gradient_field.png", (5.5, 5.5), "-grad f points downhill, to the minimum"),
-    Figure("descent.png", (5.5, 5.5), "gradient descent with η = 0.1 from (-3, 4)"),
-    Figure("learning_rates.png", (14, 4), "η too large (10), too small (1e-10), right (0.1)"),
-    Figure("weight_gradient.png", (12, 3.6), "simpleNet's dL/dW; raising w12 by h adds 0.14h"),
-    Figure("sgd_steps.png", (7, 4), "each SGD step lowers its own batch's loss", True),
-    Figure("training.png", (10, 4), "the record of training: loss and accuracies", True),
-    Figure("hidden_units.png", (8, 4.6), "what the 50 hidden units weigh, after training", True),
-    Figure("misclassified.png", (8, 3.4), "test digits the trained net gets wrong", True),
+    Figure("descent.png", (5.5, 6.2), "gradient descent with η = 0.1 from (-3, 4)"),
+    Figure("learning_rates.png", (15, 4.8), "η too large (10), too small (1e-10), right (0.1)"),
+    Figure("weight_gradient.png", (13, 4.4), "simpleNet's dL/dW; raising W[0, 1] by h adds 0.14h"),
+    Figure("sgd_steps.png", (7.5, 5.4), "each SGD step lowers its own batch's loss", True),
+    Figure("training.png", (11, 5), "the record of training: loss and accuracies", True),
+    Figure("hidden_units.png", (9.7, 5.5), "what the 50 hidden units weigh, after training",
+           True),
+    Figure("misclassified.png", (8.5, 4.4), "test digits the trained net gets wrong", True),
 )
 
 
@@ -685,51 +765,69 @@ def write_figures(directory: str, params: str | None = None, data_dir: str | Non
     except OSError as err:
         raise InputError(f"cannot create {directory}: {err.strerror}") from None
     network, record = train_briefly(data, iters)
-    return draw_figures(directory, data, network if saved is None else saved, record, force)
+    if saved is None:
+        return draw_figures(directory, data, network, record, force, run=history_run(record))
+    return draw_figures(directory, data, saved, record, force,
+                        run=saved_run(saved, params or ""))
+
+
+def saved_run(network: Any, params: str) -> str:
+    """What the MNIST figures say of a network loaded from params: '784-50-10 from w.npz'."""
+    w1, w2 = network.params["W1"].shape, network.params["W2"].shape
+    return f"{w1[0]}-{w1[1]}-{w2[1]} from {os.path.basename(params)}"
+
+
+def drawings(data: tuple, trained: Any, record: dict[str, Any], run: str = ""
+             ) -> dict[str, Callable[[], Any]]:
+    """For each name of FIGURES, a function that draws it (a matplotlib Figure).
+
+    data is MNIST as mnist() returns it, trained the network the MNIST figures
+    show, record the run training.png draws, run the words naming the network
+    and its run on each MNIST figure.
+    """
+    (x_train, t_train), (x_test, t_test) = data
+    return {
+        "loss_functions.png": lambda: draw_loss_functions(loss_functions_data()),
+        "loss_vs_accuracy.png": lambda: draw_loss_vs_accuracy(
+            loss_vs_accuracy_data(trained, x_test[:100], t_test[:100]), run),
+        "mnist_digits.png": lambda: draw_mnist_digits(x_train, t_train),
+        "minibatch.png": lambda: draw_minibatch(minibatch_data(trained, x_train, t_train), run),
+        "numerical_diff.png": lambda: draw_numerical_diff(tangent_data()),
+        "function_2.png": lambda: draw_function_2(function_2_data()),
+        "gradient_field.png": lambda: draw_gradient_field(gradient_field_data()),
+        "descent.png": lambda: draw_descent(descent_data(0.1)["path"], lr=0.1),
+        "learning_rates.png": lambda: draw_learning_rates(learning_rates_data()),
+        "weight_gradient.png": lambda: draw_weight_gradient(weight_gradient_data()),
+        "sgd_steps.png": lambda: draw_sgd_steps(
+            sgd_steps_data(x_train, t_train), "a fresh 784-50-10 net, seed 0"),
+        "training.png": lambda: draw_history(record),
+        "hidden_units.png": lambda: draw_hidden_units(hidden_units_data(trained), run),
+        "misclassified.png": lambda: draw_misclassified(
+            misclassified_data(trained, x_test, t_test), run),
+    }
 
 
 def draw_figures(directory: str, data: tuple, trained: Any, record: dict[str, Any],
-                 force: bool = True) -> list[str]:
+                 force: bool = True, run: str = "") -> list[str]:
     """Draw FIGURES into directory from MNIST, a trained network and a run's record; the paths.
 
     force=False hard-links each file into place, so a file that appeared at its
     name during the run (another figures run, say) is kept: InputError names it.
+    run names the network and its run on each MNIST figure.
     """
-    (x_train, t_train), (x_test, t_test) = data
-    draws: dict[str, Callable[[str], None]] = {
-        "loss_functions.png": lambda p: draw_loss_functions(loss_functions_data(), p),
-        "loss_vs_accuracy.png": lambda p: draw_loss_vs_accuracy(
-            loss_vs_accuracy_data(trained, x_test[:100], t_test[:100]), p),
-        "mnist_digits.png": lambda p: draw_mnist_digits(x_train, t_train, p),
-        "minibatch.png": lambda p: draw_minibatch(minibatch_data(trained, x_train, t_train), p),
-        "numerical_diff.png": lambda p: draw_numerical_diff(tangent_data(), p),
-        "function_2.png": lambda p: draw_function_2(function_2_data(), p),
-        "gradient_field.png": lambda p: draw_gradient_field(gradient_field_data(), p),
-        "descent.png": lambda p: plot_descent(descent_data(0.1)["path"], p, lr=0.1),
-        "learning_rates.png": lambda p: draw_learning_rates(learning_rates_data(), p),
-        "weight_gradient.png": lambda p: draw_weight_gradient(weight_gradient_data(), p),
-        "sgd_steps.png": lambda p: draw_sgd_steps(sgd_steps_data(x_train, t_train), p),
-        "training.png": lambda p: plot_history(record, p),
-        "hidden_units.png": lambda p: draw_hidden_units(hidden_units_data(trained), p),
-        "misclassified.png": lambda p: draw_misclassified(
-            misclassified_data(trained, x_test, t_test), p),
-    }
+    draws = drawings(data, trained, record, run)
     written: list[str] = []
-    _REPLACING["figures"] = force
-    try:
-        for figure in FIGURES:
-            path = os.path.join(directory, figure.name)
-            kind = special_kind(path)
-            if kind is not None:
-                raise InputError(f"{kind} appeared at {path} during the run; it is left as it "
-                                 f"is ({len(written)} figures written)")
-            try:
-                draws[figure.name](path)
-            except FileExistsError:
-                raise InputError(f"{path} appeared during the run (another figures run?); it "
-                                 f"is left as it is ({len(written)} figures written; pass "
-                                 f"--force to replace them)") from None
-            written.append(path)
-    finally:
-        _REPLACING["figures"] = True
+    for figure in FIGURES:
+        path = os.path.join(directory, figure.name)
+        kind = special_kind(path)
+        if kind is not None:
+            raise InputError(f"{kind} appeared at {path} during the run; it is left as it "
+                             f"is ({len(written)} figures written)")
+        try:
+            save(draws[figure.name](), path, replace=force)
+        except FileExistsError:
+            raise InputError(f"{path} appeared during the run (another figures run?); it "
+                             f"is left as it is ({len(written)} figures written; pass "
+                             f"--force to replace them)") from None
+        written.append(path)
     return written

@@ -3,8 +3,10 @@
 The drawing lives in purenet_cli/figures.py, beside the other figures of the
 guide, so `train --plot`, `descent --plot` and `figures` draw the same picture.
 It is imported only when a plot is asked for: it brings NumPy and matplotlib
-(the optional ``plot`` extra, on its Agg backend: files only, never a window),
-and `train --impl pure` without --plot needs neither.
+(the optional ``plot`` extra), and `train --impl pure` without --plot needs
+neither. Its figures are not pyplot's: writing the file picks matplotlib's PNG
+renderer itself, so --plot needs no display and never opens a window, whatever
+MPLBACKEND says.
 """
 
 from __future__ import annotations
@@ -38,17 +40,17 @@ def require_matplotlib(what: str = "--plot") -> None:
 
 
 def plot_history(record: dict[str, Any], path: str, replace: bool = True) -> None:
-    """Draw a run's record (what --history writes) into a PNG: figures.plot_history.
+    """Draw a run's record (what --history writes) into a PNG: figures.draw_history.
 
     replace=False refuses (FileExistsError) a file that appeared at path meanwhile.
     """
     from purenet_cli import figures
 
-    figures.plot_history(record, path, replace=replace)
+    figures.save(figures.draw_history(record), path, replace=replace)
 
 
 def plot_descent(path: list, file: str, lr: float | None = None, replace: bool = True) -> None:
-    """Draw a descent path over the contours of x0^2 + x1^2 into a PNG: figures.plot_descent.
+    """Draw a descent path over the contours of x0^2 + x1^2 into a PNG: figures.draw_descent.
 
     A path that overflows (NaN, inf, or past 1e150) is drawn up to its last
     drawable point, and the title says from which step it is left out.
@@ -63,4 +65,4 @@ def plot_descent(path: list, file: str, lr: float | None = None, replace: bool =
         f"(from step {len(shown)} the path overflows: not drawn)"
     from purenet_cli import figures
 
-    figures.plot_descent(shown, file, lr=lr, replace=replace, note=note)
+    figures.save(figures.draw_descent(shown, lr=lr, note=note), file, replace=replace)

@@ -134,15 +134,14 @@ def test_descent_plots_of_paths_that_overflow(args: list[str], drawable: bool, n
                                               capsys: pytest.CaptureFixture[str]) -> None:
     titles: list[str] = []
     from purenet_cli import figures
-    real = figures.pyplot
+    real = figures.draw_descent
 
-    def pyplot() -> Any:  # matplotlib as plot_descent uses it, noting the titles it sets
-        plt = real()
-        monkeypatch.setattr(plt.Axes, "set_title", lambda ax, title, *a, **k: titles.append(
-            title))
-        return plt
+    def draw_descent(*a: Any, **k: Any) -> Any:  # the figure --plot saves, noting its title
+        fig = real(*a, **k)
+        titles.append(fig.axes[0].get_title())
+        return fig
 
-    monkeypatch.setattr(figures, "pyplot", pyplot)
+    monkeypatch.setattr(figures, "draw_descent", draw_descent)
     png = tmp_path / "d.png"
     code, out, err = run_main(capsys, "descent", *args, "--plot", str(png))
     if not drawable:
