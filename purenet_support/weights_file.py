@@ -158,11 +158,22 @@ def load(path: str | bytes | os.PathLike, parse_npy: Callable[[bytes, str], Any]
                 if size > MAX_BYTES:
                     raise ValueError(f"it is {size} bytes, more than the {MAX_BYTES} "
                                      f"a weights file may hold")
-                params = json.loads(f.read())
+                params = json.loads(f.read(), object_pairs_hook=_unique_keys)
         except (ValueError, RecursionError) as e:  # json's errors are ValueErrors
             raise WeightsFileError(f"{name} is not a valid {ext} weights file: {e}") from None
     if not isinstance(params, dict):
         raise TypeError(f"{name}: params must be a dict, got {type(params).__name__}")
+    return params
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A JSON object as a dict, refusing a key given twice as the .npz reader does
+    # (json's own dict would keep the last one without a word).
+    params: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in params:
+            raise ValueError(f"it holds {key!r} twice: each array must be stored once")
+        params[key] = value
     return params
 
 
@@ -310,6 +321,11 @@ def save(path: FileName, params: dict[str, Any],
     """
     path = os.fsdecode(path)  # a bytes path too, which splitext would not compare to ".npz"
     ext = check_extension(path)
+    for key, value in params.items():
+        if not hasattr(value, "dtype"):  # arrays are checked by weights_numpy.save
+            rows = value if value and isinstance(value[0], list) else [value]
+            check_finite(key, next((v for row in rows for v in row if not math.isfinite(v)),
+                                   None))
     if ext == ".npz":
         write = npz_writer if npz_writer is not None else write_npz
         atomic_write(path, lambda f: write(f, params))
@@ -317,6 +333,18 @@ def save(path: FileName, params: dict[str, Any],
         lists = {k: v.tolist() if hasattr(v, "tolist") else v for k, v in params.items()}
         data = json.dumps(lists).encode("ascii")
         atomic_write(path, lambda f: f.write(data))
+
+
+def check_finite(key: str, bad: float | None) -> None:
+    """Raise WeightsFileError if bad, the first non-finite number of params[key], is not None.
+
+    load() refuses such weights (every prediction would be NaN), so they are
+    never written: a file the program writes, it can read back.
+    """
+    if bad is not None:
+        raise WeightsFileError(f"params[{key!r}] holds {bad}: weights that are not finite "
+                               f"numbers are not saved (load would refuse them); the run "
+                               f"blew up, try a smaller learning rate")
 
 
 @contextlib.contextmanager
