@@ -23,6 +23,7 @@ import click
 import numpy as np
 
 from purenet_cli.install import extra_hint
+from purenet_cli.options import MAX_SIZE
 from purenet_cli.outputs import special_kind
 from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
@@ -231,6 +232,9 @@ def saved_network(params: str) -> Any:
     if w1[0] != 784 or w2[1] != 10:
         raise InputError(f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net; the figures need a "
                          f"784-H-10 net: MNIST's 784 pixels in, its 10 classes out")
+    if w1[1] > MAX_SIZE:
+        raise InputError(f"{params} holds {w1[1]} hidden units, more than the {MAX_SIZE} "
+                         f"train --hidden allows")
     return network
 
 
@@ -572,8 +576,15 @@ def plot_history(record: dict[str, Any], path: str, replace: bool | None = None)
     _save(fig, path, replace)
 
 
+MAX_TILES = 100  # hidden units drawn in hidden_units.png: 5 rows of 20
+
+
 def draw_hidden_units(images: np.ndarray, path: str) -> None:
-    """Each hidden unit's 784 input weights as a 28 x 28 image (red +, blue -)."""
+    """Each hidden unit's 784 input weights as a 28 x 28 image (red +, blue -).
+
+    At most MAX_TILES units are drawn (the first ones); the title says so.
+    """
+    total, images = len(images), images[:MAX_TILES]
     rows = 5
     cols = math.ceil(len(images) / rows)
     fig, axes = pyplot().subplots(rows, cols, figsize=(cols * 0.8, rows * 0.8 + 0.6))
@@ -582,7 +593,8 @@ def draw_hidden_units(images: np.ndarray, path: str) -> None:
     for ax, image in zip(axes.flat, images):
         limit = float(np.abs(image).max())
         ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
-    fig.suptitle(f"W1's {len(images)} columns as 28 x 28 images (red: +, blue: −)")
+    shown = f"the first {len(images)} of W1's {total}" if total > len(images) else f"W1's {total}"
+    fig.suptitle(f"{shown} columns as 28 x 28 images (red: +, blue: −)")
     fig.tight_layout()
     _save(fig, path)
 

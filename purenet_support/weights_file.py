@@ -134,6 +134,14 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
 # that size is read. The largest network the command line trains (784-10000-10)
 # holds 63 MB of float64 numbers, a quarter of this limit.
 MAX_BYTES = 1 << 28  # 256 MiB: all members of an .npz together, or a whole .json file
+# What a file may make the program allocate, not only what it declares: purenet
+# holds each number as a Python float in a list (about 32 bytes, not 8), so a
+# 260 KB compressed .npz declaring 66 million numbers once took 3.9 GB. Ten
+# million numbers hold the largest net the command line trains (784-10000-10:
+# 7.97 million) and take about 320 MB as lists. A JSON file is bounded before
+# it is parsed: its values are at most its commas plus one, its lists its "[".
+MAX_NUMBERS = 10_000_000
+MAX_LISTS = 100_000  # a weights file's rows: W1 has D of them, W2 H
 _MAX_NPY_HEADER = 10_000  # bytes; NumPy's own reader refuses longer .npy headers too
 _NPY_SIZES = {"d": 8, "f": 4}
 
@@ -158,12 +166,22 @@ def load(path: str | bytes | os.PathLike, parse_npy: Callable[[bytes, str], Any]
                 if size > MAX_BYTES:
                     raise ValueError(f"it is {size} bytes, more than the {MAX_BYTES} "
                                      f"a weights file may hold")
-                params = json.loads(f.read(), object_pairs_hook=_unique_keys)
+                data = f.read()
+                _check_json_counts(data)
+                params = json.loads(data, object_pairs_hook=_unique_keys)
         except (ValueError, RecursionError) as e:  # json's errors are ValueErrors
             raise WeightsFileError(f"{name} is not a valid {ext} weights file: {e}") from None
     if not isinstance(params, dict):
         raise TypeError(f"{name}: params must be a dict, got {type(params).__name__}")
     return params
+
+
+def _check_json_counts(data: bytes) -> None:
+    # Each count runs in C over the bytes; json.loads would build every object first.
+    values, lists = data.count(b",") + 1, data.count(b"[")
+    if values > MAX_NUMBERS + lists or lists > MAX_LISTS:  # each list is a value too
+        raise ValueError(f"it holds up to {values} values in {lists} lists, more than the "
+                         f"{MAX_NUMBERS} numbers in {MAX_LISTS} rows a weights file may hold")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -211,7 +229,8 @@ def read_npz(f: IO[bytes], parse: Callable[[bytes, str], Any] | None = None) -> 
     try:
         with zipfile.ZipFile(f) as zf:
             members = _check_members(zf.infolist())
-            return {key: parse(_read_member(zf, info, key), key)
+            numbers = [0]  # counted over all members, each before its numbers are read
+            return {key: parse(_read_member(zf, info, key, numbers), key)
                     for key, info in members.items()}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
             struct.error, NotImplementedError, RuntimeError) as e:
@@ -242,12 +261,19 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     return members
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> bytes:
-    # The header first: the shape it states must fill the member exactly.
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
+                 numbers: list[int]) -> bytes:
+    # The header first: the shape it states must fill the member exactly, and
+    # the numbers of all members so far stay within MAX_NUMBERS.
     with zf.open(info) as member:
         head = member.read(min(info.file_size, 12 + _MAX_NPY_HEADER))
         typecode, dims, start = _npy_header(head, key)
         _check_body(key, dims, _NPY_SIZES[typecode], info.file_size - start)
+        numbers[0] += math.prod(dims)
+        if numbers[0] > MAX_NUMBERS:
+            raise ValueError(f"{key!r} has shape {dims}: with the arrays before it, "
+                             f"{numbers[0]} numbers, more than the {MAX_NUMBERS} a weights "
+                             f"file may hold (a 784-10000-10 net holds 7,960,010)")
         return head + member.read(info.file_size - len(head))
 
 

@@ -184,3 +184,95 @@ def test_float32_training_data_is_byte_over_255(tmp_path: Path,
     want = [float(np.float32(b / 255)) for b in pixels]  # Python's b / 255, rounded once
     assert x.ravel().tolist() == pytest.approx(want, rel=1e-7)
     assert x.max() == 1.0  # 255 is white: 1.0, not 255 / 256
+
+
+# --- small files that cost gigabytes -------------------------------------------------------
+
+def zero_net_npz(path: Path, hidden: int, dtype: str = "<f4") -> None:
+    """A 784-hidden-10 net of zeros in a compressed .npz, W1 streamed: a few KB per MB."""
+    size = 4 if dtype == "<f4" else 8
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for key, dims in (("W1", (784, hidden)), ("b1", (hidden,)), ("W2", (hidden, 10)),
+                          ("b2", (10,))):
+            header = f"{{'descr': '{dtype}', 'fortran_order': False, 'shape': {dims}, }}"
+            header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+            count = int(np.prod(dims))
+            with zf.open(f"{key}.npy", "w", force_zip64=True) as member:
+                member.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header))
+                             + header.encode())
+                chunk = bytes(size * 1_000_000)
+                for start in range(0, count, 1_000_000):
+                    member.write(chunk[:size * min(1_000_000, count - start)])
+
+
+def test_a_small_file_of_many_numbers_is_refused_before_they_are_read(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "w.npz"
+    zero_net_npz(path, 20_000)  # 15.9 million numbers, 63 MB declared
+    assert path.stat().st_size < 200_000
+    for read in READERS:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ValueError, match=r"more than the 10000000 a weights file"):
+                read(path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 20_000_000  # bytes; the lists of 15.9 million floats took 948 MB
+
+
+def test_a_json_file_of_many_values_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_bytes(b'{"W1": [' + b"0," * (weights_file.MAX_NUMBERS + 10)
+                     + b'0], "b1": [0], "W2": [[0]], "b2": [0]}')
+    for read in READERS:
+        with pytest.raises(ValueError, match=r"more than the 10000000 numbers"):
+            read(path)
+    path.write_bytes(b'{"W1": [' + b"[]," * weights_file.MAX_LISTS + b"[]]}")
+    with pytest.raises(ValueError, match=r"in 100002 lists, more than"):
+        weights_file.load(path)
+
+
+def test_evaluate_bounds_the_hidden_size_like_train(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    path = tmp_path / "w.npz"
+    zero_net_npz(path, 10_001)  # within the reader's bound, past train's --hidden
+    result = subprocess.run([sys.executable, str(root / "cli.py"), "evaluate", str(path),
+                             "--impl", "numpy"], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("holds 10001 hidden units, more than the 10000 "
+                                          "train --hidden allows")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_figures_refuse_a_net_past_the_hidden_bound(tmp_path: Path) -> None:
+    from purenet_cli import figures
+
+    path = tmp_path / "w.npz"
+    zero_net_npz(path, 10_001, "<f8")
+    with pytest.raises(figures.InputError, match=r"holds 10001 hidden units, more than"):
+        figures.saved_network(str(path))
+
+
+def test_hidden_units_figure_draws_a_bounded_number_of_tiles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    from purenet_cli import figures
+
+    drawn = {}
+
+    def keep(fig, path, replace=True) -> None:
+        drawn["images"] = sum(len(ax.images) for ax in fig.axes)
+        drawn["title"] = fig._suptitle.get_text()
+        figures.pyplot().close(fig)
+
+    monkeypatch.setattr(figures, "_save", keep)
+    images = np.random.default_rng(0).normal(size=(800, 28, 28))
+    figures.draw_hidden_units(images, str(tmp_path / "h.png"))
+    assert drawn["images"] == figures.MAX_TILES < 800
+    assert drawn["title"].startswith(f"the first {figures.MAX_TILES} of W1's 800 columns")
