@@ -42,9 +42,13 @@ def write_npz(f: IO[bytes], params: dict[str, np.ndarray]) -> None:
     """Write params to the binary file f as an .npz, one .npy per key in the array's dtype."""
     # C order and little-endian, whatever the arrays were (a .T is Fortran-ordered):
     # the only layout load() reads, so whatever is written can be read back.
-    arrays = {key: np.ascontiguousarray(params[key]) for key in ("W1", "b1", "W2", "b2")}
-    np.savez(f, **{key: a.astype(a.dtype.newbyteorder("<"), copy=False)
-                   for key, a in arrays.items()})
+    w1, b1, w2, b2 = (np.ascontiguousarray(params[key]) for key in ("W1", "b1", "W2", "b2"))
+    np.savez(f, W1=_little(w1), b1=_little(b1), W2=_little(w2), b2=_little(b2))
+
+
+def _little(a: np.ndarray) -> np.ndarray:
+    # a in little-endian byte order ('<f8', '<f4'), as the .npy members must be
+    return a.astype(a.dtype.newbyteorder("<"), copy=False)
 
 
 # np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False
