@@ -20,6 +20,7 @@ floats as a result: see the comment above it.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, repeat
@@ -119,10 +120,16 @@ def _describe(x: object) -> str:
 def _check_numbers(row: Sequence, name: str) -> None:
     # Type-level check in C: bool and str and None are refused here, not
     # later in the middle of a sum where the message would mean nothing.
-    kinds = set(map(type, row))
+    # A float's subclass is a float (NumPy's float64 is one); NumPy's int64 is
+    # not an int, and wraps around where Python's ints grow: named, refused.
+    kinds = {k for k in map(type, row) if not issubclass(k, float)}
     if not kinds <= _NUMBER_TYPES:
         bad = sorted(k.__name__ for k in kinds - _NUMBER_TYPES)
-        raise TypeError(f"{name} must hold numbers (float or int), got {', '.join(bad)}")
+        hint = ("; NumPy's ints wrap around on overflow: make them Python ints, "
+                "e.g. int(v) or array.tolist()"
+                if any(k.__module__ == "numpy" and issubclass(k, numbers.Integral) for k in kinds)
+                else "")
+        raise TypeError(f"{name} must hold numbers (float or int), got {', '.join(bad)}{hint}")
 
 
 def shape(x: object, name: str = "x") -> tuple[int, ...]:

@@ -26,7 +26,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from purenet.checks import check_chunks, check_hyperparameters, check_sampling, diverged_message
+from purenet.checks import (
+    check_chunks,
+    check_hyperparameters,
+    check_run,
+    check_sampling,
+    diverged_message,
+)
 from purenet.functions import DELTA
 
 SAMPLINGS = ("replacement", "shuffle")
@@ -57,10 +63,11 @@ class Hyperparameters:
     lr: float = 0.1
     sampling: str = "replacement"
 
-    def check(self, train_size: int) -> None:
-        """Raise ValueError naming the first setting that cannot work with train_size images."""
-        check_hyperparameters(self.iters, self.batch_size, self.lr, self.sampling, train_size,
-                              SAMPLINGS)
+    def check(self, data: tuple[tuple[Any, Any], tuple[Any, Any]], rng: object = None) -> None:
+        """Raise naming the first setting, the data or the rng that cannot work for a run."""
+        check_run(data, rng)
+        check_hyperparameters(self.iters, self.batch_size, self.lr, self.sampling,
+                              len(data[0][0]), SAMPLINGS)
 
 
 def batch_indices(rng: random.Random, train_size: int, batch_size: int, sampling: str,
@@ -172,7 +179,7 @@ def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, 
     update, with ``stopped`` set.
     """
     (x_train, t_train), (x_test, t_test) = data
-    hp.check(len(x_train))
+    hp.check(data, rng)
     gradient = gradient or network.loss_and_gradient
     accuracy = accuracy or (lambda x, t: accuracy_in_chunks(network, x, t, take))
     history = history or History()

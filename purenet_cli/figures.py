@@ -27,6 +27,7 @@ import click
 import numpy as np
 
 from purenet_cli.install import extra_hint
+from purenet_cli.options import MAX_SIZE
 from purenet_cli.outputs import special_kind
 from purenet_support.weights_file import atomic_write
 from reference import gradient, simple_net
@@ -241,6 +242,9 @@ def saved_network(params: str) -> Any:
     if w1[0] != 784 or w2[1] != 10:
         raise InputError(f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net; the figures need a "
                          f"784-H-10 net: MNIST's 784 pixels in, its 10 classes out")
+    if w1[1] > MAX_SIZE:
+        raise InputError(f"{params} holds {w1[1]} hidden units, more than the {MAX_SIZE} "
+                         f"train --hidden allows")
     return network
 
 
@@ -647,9 +651,16 @@ def draw_history(record: dict[str, Any]) -> Any:
     return fig
 
 
+MAX_TILES = 100  # hidden units drawn in hidden_units.png: 5 rows of 20
+
+
 @styled
 def draw_hidden_units(images: np.ndarray, run: str = "") -> Any:
-    """Each hidden unit's 784 input weights as a 28 x 28 image, all on one colour scale."""
+    """Each hidden unit's 784 input weights as a 28 x 28 image, all on one colour scale.
+
+    At most MAX_TILES units are drawn (the first ones); the title says so.
+    """
+    total, images = len(images), images[:MAX_TILES]
     rows = 5
     cols = math.ceil(len(images) / rows)
     fig = new_figure((cols * 0.85 + 1.2, rows * 0.85 + 1.25))
@@ -660,8 +671,9 @@ def draw_hidden_units(images: np.ndarray, run: str = "") -> Any:
     limit = float(np.abs(images).max())
     for ax, image in zip(axes.flat, images):
         shown = ax.imshow(image, cmap="bwr", vmin=-limit, vmax=limit)
-    fig.colorbar(shown, ax=axes, shrink=0.8, label="weight (one scale for all 50)")
-    fig.suptitle(f"W1's {len(images)} columns as 28 x 28 images (red: +, blue: −)" + _run(run))
+    fig.colorbar(shown, ax=axes, shrink=0.8, label=f"weight (one scale for all {len(images)})")
+    which = f"the first {len(images)} of W1's {total}" if total > len(images) else f"W1's {total}"
+    fig.suptitle(f"{which} columns as 28 x 28 images (red: +, blue: −)" + _run(run))
     return fig
 
 

@@ -182,6 +182,9 @@ def evaluate_command(params: str, impl: str, test_size: int | None, data_dir: st
             f"{params} holds a {w1[0]}-{w1[1]}-{w2[1]} net (W1 {w1}, W2 {w2}); evaluate needs "
             f"W1 ({INPUT_SIZE}, H) and W2 (H, {OUTPUT_SIZE}): the {INPUT_SIZE} pixels of an "
             f"MNIST image in, its {OUTPUT_SIZE} classes out")
+    if w1[1] > MAX_SIZE:
+        raise click.ClickException(f"{params} holds {w1[1]} hidden units, more than the "
+                                   f"{MAX_SIZE} train --hidden allows")
     _, (x_test, t_test) = load_data(package, "float64", data_dir, dataset, False, None,
                                     test_size)
     acc = accuracy_in_chunks(network, x_test, t_test, package.take, package.chunk)

@@ -205,7 +205,7 @@ class ImageRows(Sequence):
         try:
             position = operator.index(index)  # type: ignore[arg-type]
         except TypeError:  # a list, range or NumPy array of indices
-            return self.take(index)  # type: ignore[arg-type]
+            return self.take(_indices(index))
         return self._row(self._check(position))
 
     def __iter__(self) -> Iterator[list]:
@@ -244,6 +244,18 @@ class ImageRows(Sequence):
             return row  # (784,)
         height, width = self.image_shape
         return [[row[r * width:(r + 1) * width] for r in range(height)]]  # (1, 28, 28)
+
+
+def _indices(index: object) -> Iterable[int]:
+    """index as image indices, refusing a mask of bools (True is 1 to operator.index)."""
+    if not isinstance(index, Iterable) or isinstance(index, (str, bytes)):
+        raise TypeError(f"images are indexed by an int, a slice or a list of ints, "
+                        f"got {type(index).__name__}")
+    indices = list(index)
+    if any(type(i).__name__ in ("bool", "bool_") for i in indices):
+        raise TypeError("images are indexed by ints, got bools: a mask of True and False is "
+                        "not an index list here; use [i for i, keep in enumerate(mask) if keep]")
+    return indices
 
 
 def load_idx_files(

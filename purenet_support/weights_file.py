@@ -136,6 +136,14 @@ def _npy_bytes(value: Vector | Matrix) -> bytes:
 # that size is read. The largest network the command line trains (784-10000-10)
 # holds 63 MB of float64 numbers, a quarter of this limit.
 MAX_BYTES = 1 << 28  # 256 MiB: all members of an .npz together, or a whole .json file
+# What a file may make the program allocate, not only what it declares: purenet
+# holds each number as a Python float in a list (about 32 bytes, not 8), so a
+# 260 KB compressed .npz declaring 66 million numbers once took 3.9 GB. Ten
+# million numbers hold the largest net the command line trains (784-10000-10:
+# 7.97 million) and take about 320 MB as lists. A JSON file is bounded before
+# it is parsed: its values are at most its commas plus one, its lists its "[".
+MAX_NUMBERS = 10_000_000
+MAX_LISTS = 100_000  # a weights file's rows: W1 has D of them, W2 H
 _MAX_NPY_HEADER = 10_000  # bytes; NumPy's own reader refuses longer .npy headers too
 _NPY_SIZES = {"d": 8, "f": 4}
 
@@ -160,11 +168,32 @@ def load(path: str | bytes | os.PathLike, parse_npy: Callable[[bytes, str], Any]
                 if size > MAX_BYTES:
                     raise ValueError(f"it is {size} bytes, more than the {MAX_BYTES} "
                                      f"a weights file may hold")
-                params = json.loads(f.read())
+                data = f.read()
+                _check_json_counts(data)
+                params = json.loads(data, object_pairs_hook=_unique_keys)
         except (ValueError, RecursionError) as e:  # json's errors are ValueErrors
             raise WeightsFileError(f"{name} is not a valid {ext} weights file: {e}") from None
     if not isinstance(params, dict):
         raise TypeError(f"{name}: params must be a dict, got {type(params).__name__}")
+    return params
+
+
+def _check_json_counts(data: bytes) -> None:
+    # Each count runs in C over the bytes; json.loads would build every object first.
+    values, lists = data.count(b",") + 1, data.count(b"[")
+    if values > MAX_NUMBERS + lists or lists > MAX_LISTS:  # each list is a value too
+        raise ValueError(f"it holds up to {values} values in {lists} lists, more than the "
+                         f"{MAX_NUMBERS} numbers in {MAX_LISTS} rows a weights file may hold")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A JSON object as a dict, refusing a key given twice as the .npz reader does
+    # (json's own dict would keep the last one without a word).
+    params: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in params:
+            raise ValueError(f"it holds {key!r} twice: each array must be stored once")
+        params[key] = value
     return params
 
 
@@ -202,7 +231,8 @@ def read_npz(f: IO[bytes], parse: Callable[[bytes, str], Any] | None = None) -> 
     try:
         with zipfile.ZipFile(f) as zf:
             members = _check_members(zf.infolist())
-            return {key: parse(_read_member(zf, info, key), key)
+            numbers = [0]  # counted over all members, each before its numbers are read
+            return {key: parse(_read_member(zf, info, key, numbers), key)
                     for key, info in members.items()}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
             struct.error, NotImplementedError, RuntimeError) as e:
@@ -233,12 +263,19 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
     return members
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> bytes:
-    # The header first: the shape it states must fill the member exactly.
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
+                 numbers: list[int]) -> bytes:
+    # The header first: the shape it states must fill the member exactly, and
+    # the numbers of all members so far stay within MAX_NUMBERS.
     with zf.open(info) as member:
         head = member.read(min(info.file_size, 12 + _MAX_NPY_HEADER))
         typecode, dims, start = _npy_header(head, key)
         _check_body(key, dims, _NPY_SIZES[typecode], info.file_size - start)
+        numbers[0] += math.prod(dims)
+        if numbers[0] > MAX_NUMBERS:
+            raise ValueError(f"{key!r} has shape {dims}: with the arrays before it, "
+                             f"{numbers[0]} numbers, more than the {MAX_NUMBERS} a weights "
+                             f"file may hold (a 784-10000-10 net holds 7,960,010)")
         return head + member.read(info.file_size - len(head))
 
 
@@ -312,6 +349,11 @@ def save(path: FileName, params: dict[str, Any],
     """
     path = os.fsdecode(path)  # a bytes path too, which splitext would not compare to ".npz"
     ext = check_extension(path)
+    for key, value in params.items():
+        if not hasattr(value, "dtype"):  # arrays are checked by weights_numpy.save
+            rows = value if value and isinstance(value[0], list) else [value]
+            check_finite(key, next((v for row in rows for v in row if not math.isfinite(v)),
+                                   None))
     if ext == ".npz":
         write = npz_writer if npz_writer is not None else write_npz
         atomic_write(path, lambda f: write(f, params))
@@ -319,6 +361,18 @@ def save(path: FileName, params: dict[str, Any],
         lists = {k: v.tolist() if hasattr(v, "tolist") else v for k, v in params.items()}
         data = json.dumps(lists).encode("ascii")
         atomic_write(path, lambda f: f.write(data))
+
+
+def check_finite(key: str, bad: float | None) -> None:
+    """Raise WeightsFileError if bad, the first non-finite number of params[key], is not None.
+
+    load() refuses such weights (every prediction would be NaN), so they are
+    never written: a file the program writes, it can read back.
+    """
+    if bad is not None:
+        raise WeightsFileError(f"params[{key!r}] holds {bad}: weights that are not finite "
+                               f"numbers are not saved (load would refuse them); the run "
+                               f"blew up, try a smaller learning rate")
 
 
 @contextlib.contextmanager

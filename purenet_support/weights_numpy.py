@@ -24,8 +24,12 @@ __all__ = ["FileName", "errors_name", "load", "parse_npy", "save", "write_npz"]
 def save(path: FileName, params: dict[str, np.ndarray]) -> None:
     """Write params to path, .npz or .json, as purenet.weights_file.save does; return None.
 
-    An .npz keeps each array's dtype: float32 weights stay float32.
+    An .npz keeps each array's dtype: float32 weights stay float32. NaN or
+    infinity among the weights raises WeightsFileError: load would refuse them.
     """
+    for key, value in params.items():
+        bad = np.asarray(value)[~np.isfinite(value)]
+        weights_file.check_finite(key, float(bad[0]) if bad.size else None)
     weights_file.save(path, params, write_npz)
 
 
@@ -36,7 +40,15 @@ def load(path: FileName) -> dict[str, Any]:
 
 def write_npz(f: IO[bytes], params: dict[str, np.ndarray]) -> None:
     """Write params to the binary file f as an .npz, one .npy per key in the array's dtype."""
-    np.savez(f, W1=params["W1"], b1=params["b1"], W2=params["W2"], b2=params["b2"])
+    # C order and little-endian, whatever the arrays were (a .T is Fortran-ordered):
+    # the only layout load() reads, so whatever is written can be read back.
+    w1, b1, w2, b2 = (np.ascontiguousarray(params[key]) for key in ("W1", "b1", "W2", "b2"))
+    np.savez(f, W1=_little(w1), b1=_little(b1), W2=_little(w2), b2=_little(b2))
+
+
+def _little(a: np.ndarray) -> np.ndarray:
+    # a in little-endian byte order ('<f8', '<f4'), as the .npy members must be
+    return a.astype(a.dtype.newbyteorder("<"), copy=False)
 
 
 # np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False

@@ -11,7 +11,7 @@ infinities give sigmoid's limits 0 and 1.
 
 import numpy as np
 
-from reference.checks import as_array, cross_entropy_inputs, squared_error_inputs
+from reference.checks import as_floats, cross_entropy_inputs, squared_error_inputs
 
 # Added inside log() so that a probability of exactly 0 gives a large finite
 # loss (about 16.1) instead of log(0) = -inf; the book uses the same value.
@@ -26,7 +26,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     >>> sigmoid(np.array([-1.0, 1.0, 2.0])).round(4)  # the book's example in 3.2.4
     array([0.2689, 0.7311, 0.8808])
     """
-    x = as_array(x, "x")
+    x = as_floats(x, "x")  # ints become float64, as purenet computes them
     # The book's line. For x below about -709, exp(-x) overflows to inf and
     # 1 / (1 + inf) is 0.0; above 709, exp(-x) underflows to 0.0 and the result
     # is 1.0. Both are the right limits, so NumPy's warnings are silenced.
@@ -55,7 +55,7 @@ def softmax(x: np.ndarray) -> np.ndarray:
     >>> softmax(np.array([[0.3, 2.9, 4.0], [1010.0, 1000.0, 990.0]])).round(4).tolist()
     [[0.0182, 0.2452, 0.7366], [1.0, 0.0, 0.0]]
     """
-    x = as_array(x, "x")
+    x = as_floats(x, "x")  # ints become float64, as purenet computes them
     # Subtracting the row max keeps every exp() argument <= 0 (no overflow).
     # Underflow to 0.0 is the right answer; x - max can only overflow towards
     # -inf (whose exp is 0.0 again); inf - inf gives NaN as in purenet.

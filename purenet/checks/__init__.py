@@ -14,7 +14,7 @@ import math
 import numbers
 import operator
 import random
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Sequence, Sized
 from numbers import Integral, Real
 from typing import Any, cast
 
@@ -353,9 +353,9 @@ def check_init(input_size: object, hidden_size: object, output_size: object,
 
 def check_x(x: Any, params: dict[str, Any]) -> Matrix:
     """Return x as a list of rows after checking it is a batch (N, D) for W1 (D, H)."""
-    if not isinstance(x, list):
+    if not isinstance(x, list) and isinstance(x, Sequence):
         x = list(x)  # e.g. a lazy sequence of rows from the MNIST loader
-    n, d = check_matrix(x, "x")
+    n, d = check_matrix(x, "x")  # anything else (predict(5)) is refused here, by name
     if d != len(params["W1"]):
         raise ValueError(f"x must be a batch of shape (N, {len(params['W1'])}) "
                          f"(input_size), got {(n, d)}")
@@ -475,6 +475,12 @@ def _flatten(v: Any) -> list[float]:
 def check_hyperparameters(iters: int, batch_size: int, lr: float, sampling: str,
                           train_size: int, samplings: tuple[str, ...]) -> None:
     """Raise ValueError naming the first setting that cannot work with train_size images."""
+    for name, value in (("iters", iters), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, Integral):  # NumPy's ints are
+            raise TypeError(f"{name} must be a whole number, got {type(value).__name__} "
+                            f"{value!r}")
+    if isinstance(lr, bool) or not isinstance(lr, Real):
+        raise TypeError(f"lr must be a number, got {type(lr).__name__} {lr!r}")
     if iters < 1:
         raise ValueError(f"iters must be at least 1, got {iters}")
     if not 1 <= batch_size <= train_size:
@@ -483,6 +489,18 @@ def check_hyperparameters(iters: int, batch_size: int, lr: float, sampling: str,
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"lr must be a positive number, got {lr}")
     check_sampling(sampling, samplings)
+
+
+def check_run(data: Any, rng: object) -> None:
+    """Raise unless data is ((x_train, t_train), (x_test, t_test)), one label per image, and
+    rng (when given) a random.Random: train() draws its batches from it."""
+    if rng is not None and not isinstance(rng, random.Random):
+        raise TypeError(f"rng must be a random.Random (e.g. random.Random(0)), "
+                        f"got {type(rng).__name__}")
+    for part, (x, t) in zip(("train", "test"), data):
+        if len(x) != len(t):
+            raise ValueError(f"x_{part} holds {len(x)} images but t_{part} {len(t)} labels: "
+                             f"pass one label per image")
 
 
 def check_sampling(sampling: str, samplings: tuple[str, ...]) -> None:

@@ -41,7 +41,11 @@ def as_array(x: object, name: str = "x") -> np.ndarray:
     packages refuse the same bad lists with the same words. Ints stay ints.
     """
     if isinstance(x, list):
-        shape(x, name)  # ragged, empty, bool, str...: raises exactly as purenet does
+        try:
+            shape(x, name)  # ragged, empty, bool, str...: raises exactly as purenet does
+        except TypeError:
+            x = _plain_numbers(x)  # NumPy's scalars (np.int64, np.float64) are numbers
+            shape(x, name)
         return np.array(x)
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name} must be a list (vector) or a list of lists (matrix) "
@@ -55,9 +59,26 @@ def as_array(x: object, name: str = "x") -> np.ndarray:
     return x
 
 
+def as_floats(x: object, name: str = "x") -> np.ndarray:
+    """Return as_array(x), ints made float64: the math must not run in uint8 or int64.
+
+    -x of a uint8 array wraps around (-1 is 255), exp of it is float16, and
+    (y - t) ** 2 of int8 or int64 overflows without a word; purenet computes
+    the same values with Python's ints, which never overflow, and floats.
+    """
+    a = as_array(x, name)
+    return a.astype(np.float64) if a.dtype.kind in "iu" else a
+
+
+def _plain_numbers(x: list) -> list:
+    # The list with NumPy's number scalars made Python's (np.bool_ is no number: it stays).
+    return [_plain_numbers(v) if isinstance(v, list)
+            else v.item() if isinstance(v, np.number) else v for v in x]
+
+
 def squared_error_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
-    """Return (y, t) as arrays, after checking that t is one-hot in y's shape."""
-    y, t = as_array(y, "y"), as_array(t, "t")
+    """Return (y, t) as float arrays, after checking that t is one-hot in y's shape."""
+    y, t = as_floats(y, "y"), as_floats(t, "t")
     if y.shape != t.shape:
         raise ValueError(f"sum_squared_error needs y and t of one shape (t one-hot), "
                          f"got y {y.shape} and t {t.shape}")
@@ -73,7 +94,7 @@ def cross_entropy_inputs(y: object, t: object) -> tuple[np.ndarray, np.ndarray]:
     t is one-hot in y's shape, or label indices (see ``to_labels``), which are
     made one-hot rows here.
     """
-    y = as_array(y, "y")
+    y = as_floats(y, "y")
     bad = y[~((y >= 0) & (y <= 1 + ONE_TOL))]  # NaN compares false: it is caught too
     if bad.size:  # log of a negative number has no value, log of 3 no meaning, of NaN NaN
         raise not_probabilities(first_bad(bad.tolist()))
@@ -144,6 +165,9 @@ def nudgeable(x: object) -> np.ndarray:
         raise TypeError(f"numerical_gradient needs x as a float array (it is changed in "
                         f"place), got {type(x).__name__}")
     a = as_array(x, "x")
+    if not a.flags.writeable:
+        raise ValueError("numerical_gradient needs x writable (each entry is nudged in place), "
+                         "got a read-only array: pass a copy, e.g. x.copy()")
     if a.dtype.kind in "iu":
         # x[i] = tmp + h on an int array truncates back to tmp: the gradient
         # would silently come out 0. The book's version has that bug.
