@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import doctest
+import io
 import json
 import os
 import re
 import shutil
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -124,14 +126,21 @@ def load_from(path) -> dict:
         return json.load(f)
 
 
-def test_figure_names_an_unknown_figure():
+def import_ipython(monkeypatch):
+    # IPython reads sys.stdin's encoding as it loads; with stdin closed, pytest's
+    # stand-in refuses that, so it loads against an empty stream instead.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO()))
     pytest.importorskip("IPython", reason="the figure cells run in a Jupyter kernel")
+
+
+def test_figure_names_an_unknown_figure(monkeypatch):
+    import_ipython(monkeypatch)
     with pytest.raises(ValueError, match="no figure 'nope.png': the figures are loss_functions"):
         notebook.figure("nope.png")
 
 
-def test_figure_draws_the_png_the_command_writes(tmp_path):
-    pytest.importorskip("IPython", reason="the figure cells run in a Jupyter kernel")
+def test_figure_draws_the_png_the_command_writes(tmp_path, monkeypatch):
+    import_ipython(monkeypatch)
     pytest.importorskip("matplotlib", reason="drawing needs the plot extra")
     image = notebook.figure("gradient_field.png")
     path = str(tmp_path / "g.png")

@@ -264,15 +264,9 @@ def test_hidden_units_figure_draws_a_bounded_number_of_tiles(
     pytest.importorskip("matplotlib")
     from purenet_cli import figures
 
-    drawn = {}
-
-    def keep(fig, path, replace=True) -> None:
-        drawn["images"] = sum(len(ax.images) for ax in fig.axes)
-        drawn["title"] = fig._suptitle.get_text()
-        figures.pyplot().close(fig)
-
-    monkeypatch.setattr(figures, "_save", keep)
     images = np.random.default_rng(0).normal(size=(800, 28, 28))
-    figures.draw_hidden_units(images, str(tmp_path / "h.png"))
+    fig = figures.draw_hidden_units(images)
+    drawn = {"images": sum(len(ax.images) for ax in fig.axes),
+             "title": fig._suptitle.get_text()}
     assert drawn["images"] == figures.MAX_TILES < 800
     assert drawn["title"].startswith(f"the first {figures.MAX_TILES} of W1's 800 columns")
