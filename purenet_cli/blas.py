@@ -1,4 +1,4 @@
-"""How many threads NumPy's BLAS runs: one unless asked; set before NumPy loads."""
+"""How many threads NumPy's BLAS runs: one unless the user set a count; set before NumPy loads."""
 
 from __future__ import annotations
 
@@ -14,21 +14,11 @@ def limit_blas_threads() -> None:
     One thread is the run that is never slowed by a busy machine: every product
     the training loop makes, (100, 784) @ (784, 50), is split among the BLAS
     threads and waits for the last of them, so a thread that shares its core with
-    another program stalls each of the 10,000 iterations. ``train -j N`` asks for
-    N threads (see use_blas_threads).
+    another program stalls each of the 10,000 iterations. ``train --jobs`` uses a
+    second core where it pays and cannot stall: the accuracy measurements.
+    BLAS reads its thread count once, when NumPy loads, so this is too late after.
     """
-    if not any(os.environ.get(name) for name in BLAS_THREAD_VARIABLES):
-        use_blas_threads(1)
-
-
-def use_blas_threads(threads: int) -> bool:
-    """Ask NumPy's BLAS for ``threads`` threads; return False if NumPy is loaded (too late).
-
-    BLAS reads its thread count once, when NumPy loads; the command loads NumPy
-    only inside the commands that need it, so a command's option comes in time.
-    """
-    if "numpy" in sys.modules:
-        return False
+    if "numpy" in sys.modules or any(os.environ.get(name) for name in BLAS_THREAD_VARIABLES):
+        return
     for name in BLAS_THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-    return True
+        os.environ[name] = "1"

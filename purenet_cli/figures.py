@@ -617,14 +617,14 @@ def draw_history(record: dict[str, Any]) -> Any:
     fig = new_figure((11, 5))
     left, right = fig.subplots(1, 2)
     loss = record["train_loss"]
-    ipe = record["iter_per_epoch"]
+    iter_per_epoch = record["iter_per_epoch"]
     left.plot(range(len(loss)), loss, linewidth=0.5, color="tab:blue", label="batch loss")
     left.axhline(LOG10, color="tab:red", linestyle=":",
                  label="log 10 = 2.30: a uniform guess, the start")
     left.set(xlabel="iteration", ylabel="loss (cross-entropy)", title="Loss of each mini-batch",
              ylim=(0, max(2.6, max(filter(math.isfinite, loss), default=0) * 1.05)))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, ncol=2)
-    epochs = [e["iteration"] / ipe for e in record["epochs"]]
+    epochs = [e["iteration"] / iter_per_epoch for e in record["epochs"]]
     # train first, thick and pale; test on top, thin and dashed: both stay visible where equal
     right.plot(epochs, [e["train_acc"] for e in record["epochs"]], "o-", color="tab:blue",
                linewidth=5, alpha=0.4, markersize=8, label="train")
@@ -635,9 +635,9 @@ def draw_history(record: dict[str, Any]) -> Any:
             record["epochs"] and record["epochs"][-1]["iteration"] == final["iteration"]):
         # the final weights, measured after the loop, off the epoch grid (placed as the
         # epochs are: iteration i is the accuracy after its update)
-        right.plot([final["iteration"] / ipe], [final["test_acc"]], "s",
+        right.plot([final["iteration"] / iter_per_epoch], [final["test_acc"]], "s",
                    color="tab:orange", fillstyle="none", label="test, final weights")
-    last = max(epochs + [len(loss) / ipe])
+    last = max(epochs + [len(loss) / iter_per_epoch])
     right.set_xticks(range(0, math.floor(last) + 1, max(1, math.ceil(last / 10))))
     right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1), title="Accuracy once per epoch")
     right.grid(alpha=0.3)

@@ -80,4 +80,4 @@ def load_impl(name: str) -> Impl:
 
     return Impl(name, purenet_support.mnist_numpy, purenet_support.weights_numpy,
                 reference.two_layer_net, reference.optimizer, reference.gradient_check,
-                take_array, 10000)
+                take_array, 1000)

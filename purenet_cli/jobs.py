@@ -1,11 +1,12 @@
-"""``train --impl pure --jobs N``: each accuracy measurement shared with N - 1 helpers.
+"""``train --jobs N``: each accuracy measurement shared among N workers, for the same counts.
 
 An evaluation only reads the weights, so its rows can be counted in parts at
-once and the counts added: the same result as counting them in one go. Plain
-Python runs one thread at a time, so the parts go to helper processes
-(``python -m purenet_cli.jobs``), each sent the weights and its rows through a
-pipe; NumPy's --jobs are BLAS threads (purenet_cli/blas.py). A helper runs in a
-session of its own (a Ctrl-C at the terminal is the run's to handle, not the
+once and the counts added: the same result as counting them in one go. NumPy
+releases Python's lock inside its products, so its parts go to N threads, a
+chunk at a time (``NumpyJobs``). Plain Python runs one thread at a time, so
+its parts go to N - 1 helper processes (``python -m purenet_cli.jobs``), each
+sent the weights and its rows through a pipe (``PureJobs``). A helper runs in
+a session of its own (a Ctrl-C at the terminal is the run's to handle, not the
 helper's) and ends when its pipe closes, however the run ended. The run waits
 for a helper at most WAIT seconds, then counts that part itself.
 """
@@ -18,6 +19,7 @@ import pickle
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from purenet.train import accuracy_in_chunks
@@ -28,6 +30,28 @@ APART: dict[str, Any] = (
     {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)} if os.name == "nt"
     else {"start_new_session": True})
 WAIT = 600.0  # seconds: a part of the book's evaluation takes about 20 in plain Python
+
+
+class NumpyJobs:
+    """Counts the chunks of rows on ``jobs`` threads: the chunks one thread would count.
+
+    Each thread takes the next chunk when it is done with one, so a thread on a
+    core another program keeps busy counts fewer chunks instead of holding up
+    the rest.
+    """
+
+    def __init__(self, jobs: int, chunk: int, take: Any) -> None:
+        self.pool, self.chunk, self.take = ThreadPoolExecutor(jobs), chunk, take
+
+    def accuracy(self, network: Any, x: Any, t: Any) -> float:
+        def count(start: int) -> int:
+            rows = range(start, min(start + self.chunk, len(x)))
+            return round(network.accuracy(self.take(x, rows), self.take(t, rows)) * len(rows))
+
+        return sum(self.pool.map(count, range(0, len(x), self.chunk))) / len(x)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)  # a chunk takes milliseconds
 
 
 class PureJobs:

@@ -19,12 +19,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
-from click.core import ParameterSource
 
 from purenet.train import accuracy_in_chunks
 from purenet_cli import report
 from purenet_cli.arrays import shape_of
-from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads, use_blas_threads
+from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads
 from purenet_cli.check import check_command
 from purenet_cli.data import load_data
 from purenet_cli.descent import print_descent
@@ -48,7 +47,13 @@ from purenet_cli.options import (
 from purenet_cli.outputs import check_outputs, write_one
 from purenet_cli.plots import plot_descent, require_matplotlib
 from purenet_cli.stops import signals_stop_the_run
-from purenet_cli.training import TrainOptions, finish_run, prepare_run, run_training
+from purenet_cli.training import (
+    DEFAULT_JOBS,
+    TrainOptions,
+    finish_run,
+    prepare_run,
+    run_training,
+)
 from purenet_cli.watch import plural
 
 __all__ = ["BLAS_THREAD_VARIABLES", "cli", "limit_blas_threads", "main"]
@@ -126,12 +131,12 @@ def cli(ctx: click.Context) -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--no-check", is_flag=True, help="Skip the purenet-vs-reference check.")
 @click.option("--explain", is_flag=True, help="Print the first iteration's four steps in full.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
-              help="Use N cores: numpy runs its products on N BLAS threads, pure shares each "
-                   "accuracy measurement with N - 1 helper processes.  The same numbers; "
-                   "faster where cores are free, slower where they are busy.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+              show_default=", ".join(f"{impl} {n}" for impl, n in DEFAULT_JOBS.items()),
+              help="Share each accuracy measurement among N workers, for the same numbers: "
+                   "threads with numpy, helper processes with pure.")
 @click.pass_context
-def train_command(ctx: click.Context, **options: Any) -> None:
+def train_command(ctx: click.Context, **given: Any) -> None:
     """Train the two-layer net of chapter 4.5 with mini-batch SGD, printing each epoch.
 
     Same seed, same batches, same start weights in both --impl: their losses
@@ -141,15 +146,15 @@ def train_command(ctx: click.Context, **options: Any) -> None:
     stdout stopped early (`| head`): the printing stops, the run and its files do not.
     """
     started = time.perf_counter()
-    o = TrainOptions(**options)
-    if o.impl == "numpy" and ctx.get_parameter_source("jobs") is ParameterSource.COMMANDLINE:
-        use_blas_threads(o.jobs)  # before NumPy loads; an unset -j leaves the user's own count
+    given["jobs"] = given["jobs"] or DEFAULT_JOBS[given["impl"]]
+    options = TrainOptions(**given)
     with signals_stop_the_run() as stops:  # Ctrl-C, SIGTERM, SIGHUP: stop, keep what was gathered
-        dtype = check_train_options(o.impl, o.grad, o.dtype, o.save_path, o.plot_path)
+        dtype = check_train_options(options.impl, options.grad, options.dtype,
+                                    options.save_path, options.plot_path)
         # a signal during this check is only noted, so no probe file is left behind
-        check_outputs(o.outputs(), o.force)
+        check_outputs(options.outputs(), options.force)
         with stops.stopping():  # from here until training stops, the first signal stops it
-            run = prepare_run(o, dtype)
+            run = prepare_run(options, dtype)
             history = run_training(run)
         # stopped: from here a signal is only noted, and every file is written
         failed = finish_run(run, history, started)
@@ -158,7 +163,7 @@ def train_command(ctx: click.Context, **options: Any) -> None:
 
 @cli.command("evaluate", short_help="Print the test accuracy of saved weights.")
 @click.argument("params", type=click.Path(exists=True, dir_okay=False))
-@click.option("--impl", type=click.Choice(["numpy", "pure"]), default="numpy",
+@click.option("--impl", "impl_name", type=click.Choice(["numpy", "pure"]), default="numpy",
               help="numpy (reference package) or pure Python (purenet): the same accuracy.")
 @click.option("--test-size", type=click.IntRange(min=1), default=None,
               help="Test on the first N images.  [default: all]")
@@ -166,14 +171,14 @@ def train_command(ctx: click.Context, **options: Any) -> None:
               callback=data_directory, help=DATA_DIR_HELP)
 @click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist"]), default="mnist",
               help="The data set the weights were trained on.")
-def evaluate_command(params: str, impl: str, test_size: int | None, data_dir: str | None,
+def evaluate_command(params: str, impl_name: str, test_size: int | None, data_dir: str | None,
                      dataset: str) -> None:
     """Print the test accuracy of weights saved by `train --save` (by either --impl)."""
     if os.path.splitext(params)[1].lower() not in (".npz", ".json"):
         raise click.BadParameter(f"{params} must end in .npz or .json", param_hint="'PARAMS'")
-    package = load_impl(impl)
+    impl = load_impl(impl_name)
     try:
-        network = package.load_network(params)
+        network = impl.load_network(params)
     except (ValueError, TypeError, OSError) as err:
         raise click.ClickException(str(err)) from None
     w1, w2 = shape_of(network.params["W1"]), shape_of(network.params["W2"])
@@ -185,13 +190,13 @@ def evaluate_command(params: str, impl: str, test_size: int | None, data_dir: st
     if w1[1] > MAX_SIZE:
         raise click.ClickException(f"{params} holds {w1[1]} hidden units, more than the "
                                    f"{MAX_SIZE} train --hidden allows")
-    _, (x_test, t_test) = load_data(package, "float64", data_dir, dataset, False, None,
+    _, (x_test, t_test) = load_data(impl, "float64", data_dir, dataset, False, None,
                                     test_size)
-    acc = accuracy_in_chunks(network, x_test, t_test, package.take, package.chunk)
+    acc = accuracy_in_chunks(network, x_test, t_test, impl.take, impl.chunk)
     size = f"{w1[0]}-{w1[1]}-{w2[1]}"
     click.echo(f"test accuracy {acc:.4f} ({round(acc * len(x_test))} of "
                f"{plural(len(x_test), f'{dataset} test image')}), {size} net from {params}, "
-               f"{impl}")
+               f"{impl.name}")
 
 
 @cli.command("descent", short_help="Gradient descent on x0^2 + x1^2 (chapter 4.4).")
@@ -292,7 +297,7 @@ def data_command(dataset: str, data_dir: str | None, no_download: bool) -> None:
 
 
 @cli.command("gradcheck", short_help="Check backprop against the numerical gradient.")
-@click.option("--impl", type=click.Choice(["numpy", "pure"]), default="pure",
+@click.option("--impl", "impl_name", type=click.Choice(["numpy", "pure"]), default="pure",
               help="numpy (reference package) or pure Python (purenet).")
 @click.option("--input-size", type=click.IntRange(1, MAX_SIZE), default=8,
               help="Inputs per sample (D).")
@@ -309,7 +314,7 @@ def data_command(dataset: str, data_dir: str | None, no_download: bool) -> None:
               help="Seeds the weights, the inputs and the labels.")
 @click.option("--tolerance", type=float, default=1e-6, callback=positive,
               help="The largest relative error that passes.")
-def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
+def gradcheck_command(impl_name: str, input_size: int, hidden: int, output_size: int,
                       batch_size: int, weight_init_std: float, seed: int,
                       tolerance: float) -> None:
     """Compare backprop with the numerical gradient, parameter by parameter, on a small net.
@@ -325,17 +330,17 @@ def gradcheck_command(impl: str, input_size: int, hidden: int, output_size: int,
     finish in about a minute.
     """
     check_gradcheck_size(input_size, hidden, output_size, batch_size)
-    package = load_impl(impl)
+    impl = load_impl(impl_name)
     rng = random.Random(seed)
-    network = start_network(package, input_size, hidden, output_size, weight_init_std, rng)
+    network = start_network(impl, input_size, hidden, output_size, weight_init_std, rng)
     x: Any = [[rng.random() for _ in range(input_size)] for _ in range(batch_size)]
     t: Any = [rng.randrange(output_size) for _ in range(batch_size)]
-    if impl == "numpy":
+    if impl.name == "numpy":
         import numpy as np
 
         x, t = np.array(x), np.array(t)
-    errors = package.gradient_check.gradient_check(network, x, t)
-    click.echo(f"gradcheck: {impl}, {input_size}-{hidden}-{output_size} net, batch "
+    errors = impl.gradient_check.gradient_check(network, x, t)
+    click.echo(f"gradcheck: {impl.name}, {input_size}-{hidden}-{output_size} net, batch "
                f"{batch_size}, seed {seed}")
     click.echo("relative error = max |numerical - backprop| / (max |numerical| + max |backprop|)")
     for key, err in errors.items():

@@ -13,15 +13,15 @@ from typing import Any
 from purenet_cli.impls import Impl
 
 
-def start_network(package: Impl, input_size: int, hidden: int, output_size: int,
+def start_network(impl: Impl, input_size: int, hidden: int, output_size: int,
                   weight_init_std: float, rng: random.Random, dtype: str = "float64") -> Any:
-    """Return package's TwoLayerNet with purenet's start weights drawn from rng, in dtype."""
+    """Return impl's TwoLayerNet with purenet's start weights drawn from rng, in dtype."""
     from purenet.two_layer_net import TwoLayerNet as PureNet
 
     network: Any = PureNet(input_size, hidden, output_size, weight_init_std=weight_init_std,
                            rng=rng)
-    if package.name == "numpy":
-        network = package.two_layer_net.TwoLayerNet.from_params(network.get_params())
+    if impl.name == "numpy":
+        network = impl.two_layer_net.TwoLayerNet.from_params(network.get_params())
         if dtype == "float32":
             for key, value in network.params.items():
                 network.params[key] = value.astype("float32")

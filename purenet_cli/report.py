@@ -31,12 +31,13 @@ def announce(impl: str, dtype: str, size: str, train_size: int, test_size: int, 
                f"{plural(test_size, 'test image')} of {dataset}; "
                f"{plural(iters, 'iteration')} of {batch_size} ({sampling}), lr {lr:g}, {how}, "
                f"seed {seed}")
-    ipe = max(train_size // batch_size, 1)
-    click.echo(f"one epoch = {train_size} // {batch_size} = {plural(ipe, 'iteration')}; "
-               f"accuracy is measured at iteration 0 and every {ipe}")
-    click.echo(f"mean loss: over the iterations since the previous line ({ipe}; iteration 0 "
-               f"alone on epoch 0's line); batch loss: the line's own iteration's batch")
-    return ipe
+    iter_per_epoch = max(train_size // batch_size, 1)
+    click.echo(f"one epoch = {train_size} // {batch_size} = {plural(iter_per_epoch, 'iteration')}; "
+               f"accuracy is measured at iteration 0 and every {iter_per_epoch}")
+    click.echo(f"mean loss: over the iterations since the previous line ({iter_per_epoch}; "
+               "iteration 0 alone on epoch 0's line); "
+               "batch loss: the line's own iteration's batch")
+    return iter_per_epoch
 
 
 def epoch_mean_loss(train_loss: list[float], epochs: list[dict[str, float]], k: int) -> float:
@@ -46,14 +47,14 @@ def epoch_mean_loss(train_loss: list[float], epochs: list[dict[str, float]], k: 
     return statistics.fmean(train_loss[start:int(epochs[k]["iteration"]) + 1])
 
 
-def epoch_printer(progress: Progress, ipe: int, history: History,
+def epoch_printer(progress: Progress, iter_per_epoch: int, history: History,
                   ) -> Callable[[dict[str, float]], None]:
     """Return the on_epoch hook: one line per evaluation, with the progress bar cleared."""
     def on_epoch(record: dict[str, float]) -> None:
         progress.clear()
         i = int(record["iteration"])
         mean = epoch_mean_loss(history.train_loss, history.epochs, len(history.epochs) - 1)
-        click.echo(f"epoch {i // ipe:3d}  iter {i:6d}  mean loss {mean:.4f}  "
+        click.echo(f"epoch {i // iter_per_epoch:3d}  iter {i:6d}  mean loss {mean:.4f}  "
                    f"batch loss {record['loss']:.4f}  "
                    f"train acc {record['train_acc']:.4f}  test acc {record['test_acc']:.4f}")
 

@@ -35,6 +35,10 @@ from purenet_cli.preflight import preflight
 from purenet_cli.progress import Progress
 from purenet_cli.watch import Watch
 
+# train --jobs when not given: numpy's threads cost nothing to start and give back most of
+# the time its measurements take; a pure helper is a second Python process, asked for.
+DEFAULT_JOBS = {"numpy": 2, "pure": 1}
+
 
 @dataclass
 class TrainOptions:
@@ -75,7 +79,7 @@ class Run:
 
     options: TrainOptions
     dtype: str
-    package: Impl
+    impl: Impl
     data: Any  # ((x_train, t_train), (x_test, t_test))
     network: Any
     hp: Hyperparameters
@@ -89,33 +93,36 @@ class Run:
 
 def prepare_run(options: TrainOptions, dtype: str) -> Run:
     """Check the sizes, load the data and build the network; print what the run will do."""
-    o = options
-    if o.plot_path is not None:
+    if options.plot_path is not None:
         require_matplotlib()
-    train_size, test_size, iters = sizes(o.impl, o.train_size, o.test_size, o.iters)
-    check_batch_size(o.batch_size, train_size)
-    package = load_impl(o.impl)
+    batch_size = options.batch_size
+    train_size, test_size, iters = sizes(options.impl, options.train_size, options.test_size,
+                                         options.iters)
+    check_batch_size(batch_size, train_size)
+    impl = load_impl(options.impl)
     quiet_overflow_warnings()  # a blown-up run is reported in one line, "stopped: ..."
-    data = load_data(package, dtype, o.data_dir, o.dataset, o.one_hot_label, train_size,
-                     test_size)
+    data = load_data(impl, dtype, options.data_dir, options.dataset, options.one_hot_label,
+                     train_size, test_size)
     (x_train, _), (x_test, _) = data
-    check_batch_size(o.batch_size, len(x_train))
-    if o.impl == "numpy" and not o.no_check:
+    check_batch_size(batch_size, len(x_train))
+    if impl.name == "numpy" and not options.no_check:
         click.echo(preflight())
-    hp = Hyperparameters(iters=iters, batch_size=o.batch_size, lr=o.lr, sampling=o.sampling)
-    rng = random.Random(o.seed)  # the start weights, then every batch
-    network = start_network(package, INPUT_SIZE, o.hidden, OUTPUT_SIZE, o.weight_init_std,
-                            rng, dtype)
-    gradient, how = network.loss_and_gradient, o.grad
-    if o.grad == "numerical":
+    hp = Hyperparameters(iters=iters, batch_size=batch_size, lr=options.lr,
+                         sampling=options.sampling)
+    rng = random.Random(options.seed)  # the start weights, then every batch
+    network = start_network(impl, INPUT_SIZE, options.hidden, OUTPUT_SIZE,
+                            options.weight_init_std, rng, dtype)
+    gradient, how = network.loss_and_gradient, options.grad
+    if options.grad == "numerical":
         count = sum(len(flat(v)) for v in network.params.values())
         how = f"numerical ({2 * count:,} loss evaluations per step: 2 per parameter)"
         gradient = timed_numerical_gradient(network, iters)
-    iter_per_epoch = report.announce(o.impl, dtype, f"{INPUT_SIZE}-{o.hidden}-{OUTPUT_SIZE}",
-                          len(x_train), len(x_test), o.dataset, iters, o.batch_size, o.sampling,
-                          o.lr, how, o.seed)
+    iter_per_epoch = report.announce(
+        impl.name, dtype, f"{INPUT_SIZE}-{options.hidden}-{OUTPUT_SIZE}", len(x_train),
+        len(x_test), options.dataset, iters, batch_size, options.sampling, options.lr, how,
+        options.seed)
     progress = Progress(iters, iter_per_epoch, enabled=sys.stderr.isatty())
-    return Run(o, dtype, package, data, network, hp, rng, gradient, iter_per_epoch, progress)
+    return Run(options, dtype, impl, data, network, hp, rng, gradient, iter_per_epoch, progress)
 
 
 def run_training(run: Run) -> History:
@@ -124,18 +131,18 @@ def run_training(run: Run) -> History:
     A Ctrl-C (or a signal turned into one) stops it where it lands; the History
     gathered so far is returned, marked "interrupted".
     """
-    o, network, package, progress = run.options, run.network, run.package, run.progress
+    options, network, impl, progress = run.options, run.network, run.impl, run.progress
     x_train = run.data[0][0]
     history = History()
     watch = Watch(history, run.hp.iters, on_iteration=progress.update,
                   on_epoch=report.epoch_printer(progress, run.iter_per_epoch, history),
-                  on_step=Explainer(network, run.hp, len(x_train), o.grad) if o.explain
+                  on_step=Explainer(network, run.hp, len(x_train), options.grad) if options.explain
                   else None)
-    jobs = start_jobs(o.impl, o.jobs, package)
+    jobs = start_jobs(impl, options.jobs)
     run.loop_start = time.perf_counter()
     try:
-        train(network, watch.optimizer(package.optimizer.SGD(o.lr)), run.data, run.hp, run.rng,
-              take=watch.take(package.take), gradient=watch.gradient(run.gradient),
+        train(network, watch.optimizer(impl.optimizer.SGD(options.lr)), run.data, run.hp, run.rng,
+              take=watch.take(impl.take), gradient=watch.gradient(run.gradient),
               accuracy=watch.accuracy(lambda x, t: jobs.accuracy(network, x, t)),
               history=history, after_iteration=watch.after_iteration)
     except KeyboardInterrupt as stop:
@@ -144,32 +151,36 @@ def run_training(run: Run) -> History:
         jobs.close()
     run.timings = watch.timings
     if history.stopped == "diverged":  # the same message, in the options' words
-        history.message = watch.diverged_message(o.lr)
+        history.message = watch.diverged_message(options.lr)
     return history
 
 
-def start_jobs(impl: str, jobs: int, package: Impl) -> Any:
-    """Return what measures the accuracies: this process alone, or with helper processes.
+def start_jobs(impl: Impl, jobs: int) -> Any:
+    """Return what measures the accuracies: this process alone, threads, or helper processes.
 
-    Plain Python with --jobs N shares each measurement between this process and
-    N - 1 helpers; the counts, and so the printed accuracies, are the same.
-    NumPy measures here: its --jobs are BLAS threads inside every product.
+    With --jobs N, NumPy counts the chunks of each measurement on N threads and
+    plain Python shares it between this process and N - 1 helpers; the counts,
+    and so the printed accuracies, are the same as one worker's.
     """
-    if impl == "pure" and jobs > 1:
+    if jobs > 1 and impl.name == "numpy":
+        from purenet_cli.jobs import NumpyJobs
+
+        return NumpyJobs(jobs, impl.chunk, impl.take)
+    if jobs > 1:
         from purenet_cli.jobs import PureJobs
 
-        return PureJobs(jobs, package.chunk, package.take)
-    return Inline(package)
+        return PureJobs(jobs, impl.chunk, impl.take)
+    return Inline(impl)
 
 
 class Inline:
     """The accuracy measured here, in chunks: purenet.train.accuracy_in_chunks."""
 
-    def __init__(self, package: Impl) -> None:
-        self.package = package
+    def __init__(self, impl: Impl) -> None:
+        self.impl = impl
 
     def accuracy(self, network: Any, x: Any, t: Any) -> float:
-        return accuracy_in_chunks(network, x, t, self.package.take, self.package.chunk)
+        return accuracy_in_chunks(network, x, t, self.impl.take, self.impl.chunk)
 
     def close(self) -> None:
         pass
@@ -180,19 +191,20 @@ def finish_run(run: Run, history: History, started: float) -> bool:
 
     Return True if a file could not be written.
     """
-    o = run.options
+    options = run.options
     run.progress.clear()
     loop_seconds = time.perf_counter() - run.loop_start
     report.stop_reason(history)
     (x_train, _), (x_test, _) = run.data
     record = report.run_record(
-        {"impl": o.impl, "dtype": run.dtype, "dataset": o.dataset, "seed": o.seed,
-         "grad": o.grad},
-        {"iters": run.hp.iters, "batch_size": o.batch_size, "lr": o.lr, "sampling": o.sampling,
-         "hidden_size": o.hidden, "weight_init_std": o.weight_init_std,
+        {"impl": run.impl.name, "dtype": run.dtype, "dataset": options.dataset,
+         "seed": options.seed, "grad": options.grad},
+        {"iters": run.hp.iters, "batch_size": options.batch_size, "lr": options.lr,
+         "sampling": options.sampling,
+         "hidden_size": options.hidden, "weight_init_std": options.weight_init_std,
          "train_size": len(x_train), "test_size": len(x_test),
-         "one_hot_label": o.one_hot_label}, history, run.timings, started)
-    written, failed = write_outputs(run.network, run.package.weights, record, o.save_path,
-                                    o.history_path, o.plot_path, o.force)
+         "one_hot_label": options.one_hot_label}, history, run.timings, started)
+    written, failed = write_outputs(run.network, run.impl.weights, record, options.save_path,
+                                    options.history_path, options.plot_path, options.force)
     report.summary(history, run.timings, loop_seconds, started, written)
     return failed

@@ -26,7 +26,7 @@ from purenet.train import Hyperparameters, take_rows, train
 from purenet.train import accuracy_in_chunks as pure_accuracy_in_chunks
 from purenet_cli.blas import BLAS_THREAD_VARIABLES
 from purenet_cli.impls import take_array
-from purenet_cli.jobs import PureJobs
+from purenet_cli.jobs import NumpyJobs, PureJobs
 
 
 def accuracy_in_chunks(network: Any, x: np.ndarray, t: np.ndarray, chunk: int = 10000) -> float:
@@ -131,18 +131,30 @@ def test_no_rows_and_unmatched_labels_are_refused_alike_in_both_packages() -> No
             pure_accuracy_in_chunks(Counting(), x.tolist(), t.tolist())
 
 
-@pytest.mark.parametrize("jobs", ["1", "3"])
-def test_numpy_jobs_are_blas_threads_asked_for_before_numpy_loads(jobs: str) -> None:
-    # BLAS reads its thread count once, as NumPy loads: -j N must set it first,
-    # and a -j that comes too late must say so (False) rather than pretend.
-    code = ("import sys; from purenet_cli.blas import BLAS_THREAD_VARIABLES, use_blas_threads\n"
-            f"before = use_blas_threads({jobs})\n"
-            "import os, numpy\n"
-            "print(before, use_blas_threads(9), [os.environ[v] for v in BLAS_THREAD_VARIABLES])")
+def test_blas_runs_one_thread_unless_the_user_set_a_count() -> None:
+    # BLAS reads its thread count once, as NumPy loads: the command sets it first,
+    # and a count the user put in the environment is theirs.
+    code = ("import os; from purenet_cli.blas import BLAS_THREAD_VARIABLES, limit_blas_threads\n"
+            "limit_blas_threads(); import numpy\n"
+            "print([os.environ.get(v) for v in BLAS_THREAD_VARIABLES])")
     env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=60, check=True).stdout
-    assert out.split() == ["True", "False", f"['{jobs}',", f"'{jobs}',", f"'{jobs}']"]
+    for given, expected in ({}, "['1', '1', '1']"), ({"OMP_NUM_THREADS": "3"}, "[None, '3', None]"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**env, **given}, timeout=60, check=True).stdout
+        assert out.strip() == expected
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_jobs_count_what_one_pass_counts_numpy_on_threads(jobs: int) -> None:
+    rng = np.random.default_rng(5)
+    net = reference.two_layer_net.TwoLayerNet(12, 6, 4, weight_init_std=1.0, seed=2)
+    x, t = rng.random((1003, 12)), rng.integers(0, 4, 1003)
+    shared = NumpyJobs(jobs, 100, take_array)
+    try:
+        assert shared.accuracy(net, x, t) == pure_accuracy_in_chunks(net, x, t, take_array, 100)
+        assert shared.accuracy(net, x[:7], t[:7]) == net.accuracy(x[:7], t[:7])  # one chunk
+    finally:
+        shared.close()
 
 
 def test_jobs_count_what_one_pass_counts_pure_in_helper_processes() -> None:
@@ -173,3 +185,39 @@ def test_a_helper_that_is_gone_has_its_part_counted_here() -> None:
         assert shared.helpers == []  # never asked again
     finally:
         shared.close()
+
+
+def _epoch_lines(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    from purenet_cli import main as cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["train", "--no-check", "--iters", "65", *args])
+    out = capsys.readouterr().out
+    assert exited.value.code in (0, None), out
+    return [line for line in out.splitlines() if line.startswith(("epoch", "final"))]
+
+
+@pytest.mark.skipif(not os.environ.get("PURENET_DATA"), reason="needs MNIST: set PURENET_DATA")
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_train_prints_the_same_lines_whatever_its_jobs(
+        impl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # numpy's default is 2 threads, pure's 1 process: -j 1 and -j 3 print the very same lines.
+    # numpy's sizes span several of its 1000-row chunks; pure splits any size among processes.
+    sizes = {"numpy": ["2500", "1100", "100"], "pure": ["300", "120", "10"]}[impl]
+    args = ["--impl", impl, "--train-size", sizes[0], "--test-size", sizes[1],
+            "--batch-size", sizes[2]]
+    default = _epoch_lines(capsys, *args)
+    assert len(default) == 4  # epochs at 0, 25 (30), 50 (60), then the final line
+    assert _epoch_lines(capsys, *args, "-j", "1") == default
+    assert _epoch_lines(capsys, *args, "-j", "3") == default
+
+
+def test_the_default_jobs_are_documented_where_a_user_looks() -> None:
+    from purenet_cli.training import DEFAULT_JOBS
+
+    out = subprocess.run([sys.executable, "cli.py", "train", "--help"], capture_output=True,
+                         text=True, timeout=60, check=True, stdin=subprocess.DEVNULL,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__)))).stdout
+    flat_help = " ".join(out.split())
+    assert "threads with numpy, helper processes with pure" in flat_help
+    assert f"[default: (numpy {DEFAULT_JOBS['numpy']}, pure {DEFAULT_JOBS['pure']})" in flat_help
