@@ -36,7 +36,9 @@ from purenet.checks import (
 from purenet.functions import DELTA
 
 SAMPLINGS = ("replacement", "shuffle")
-Take = Callable[[Any, Sequence[int]], Any]
+Data = tuple[tuple[Any, Any], tuple[Any, Any]]  # ((x_train, t_train), (x_test, t_test))
+Take = Callable[[Any, Sequence[int]], Any]  # (x, indices) -> the rows of x at indices
+Gradient = Callable[[Any, Any], tuple[float, dict[str, Any]]]  # (x, t) -> (loss, grads)
 
 # The loss is the mean of -log(y + DELTA), so it can never pass -log(DELTA) = 16.1,
 # however badly the weights have blown up. A batch loss within 10% of that
@@ -63,7 +65,7 @@ class Hyperparameters:
     lr: float = 0.1
     sampling: str = "replacement"
 
-    def check(self, data: tuple[tuple[Any, Any], tuple[Any, Any]], rng: object = None) -> None:
+    def check(self, data: Data, rng: object = None) -> None:
         """Raise naming the first setting, the data or the rng that cannot work for a run."""
         check_run(data, rng)
         check_hyperparameters(self.iters, self.batch_size, self.lr, self.sampling,
@@ -154,13 +156,10 @@ def accuracy_in_chunks(network: Any, x: Any, t: Any, take: Take = take_rows,
     return correct / len(x)
 
 
-def train(network: Any, optimizer: Any, data: tuple[tuple[Any, Any], tuple[Any, Any]],
-          hp: Hyperparameters, rng: random.Random, *, take: Take = take_rows,
-          gradient: Callable[[Any, Any], tuple[float, dict[str, Any]]] | None = None,
-          accuracy: Callable[[Any, Any], float] | None = None,
-          history: History | None = None,
-          after_iteration: Callable[[int, History], None] = lambda i, history: None,
-          ) -> History:
+def train(network: Any, optimizer: Any, data: Data, hp: Hyperparameters, rng: random.Random,
+          *, take: Take = take_rows, gradient: Gradient | None = None,
+          accuracy: Callable[[Any, Any], float] | None = None, history: History | None = None,
+          after_iteration: Callable[[int, History], None] = lambda i, history: None) -> History:
     """Train network with mini-batch SGD on data = ((x_train, t_train), (x_test, t_test)).
 
     Runs hp.iters iterations and returns the History (``history``, if given, is

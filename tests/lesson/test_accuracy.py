@@ -78,6 +78,9 @@ def test_numpy_accuracy_counts_the_same_hits_as_the_network_on_mnist(
     assert 0.5 < acc < 1  # learned something, and still makes mistakes to count
     assert round(acc * 3000) == round(net.accuracy(x_test, t_test) * 3000)
     assert acc == net.accuracy(x_test, t_test)
+    # the book's own accuracy: argmax of predict (softmax and x @ W1 as written), row by row
+    book = np.argmax(net.predict(x_test), axis=1) == t_test
+    assert acc == float(np.sum(book) / len(x_test))
 
 
 @pytest.mark.parametrize("chunk", [1, 4, 10, 1000])
