@@ -257,6 +257,16 @@ def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | 
             raise TypeError(f"grads[{key!r}] must hold floats, got bool")
 
 
+def some(names: list[str], limit: int = 5) -> str:
+    """The first limit names joined by commas, then how many more: a message stays one line.
+
+    A weights file can hold 50,000 members; naming every one would be a
+    message of half a million characters.
+    """
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
 def check_keys(params: dict, grads: dict) -> None:
     """Raise unless grads and params have the same keys, naming the extra and missing ones."""
     # A slip made when copying the book's loop, `for key in ('W1, b1, W2, b2')`
@@ -265,8 +275,8 @@ def check_keys(params: dict, grads: dict) -> None:
     extra = sorted(map(repr, set(grads) - set(params)))
     missing = sorted(map(repr, set(params) - set(grads)))
     if extra or missing:
-        parts = ([f"grads has keys not in params: {', '.join(extra)}"] if extra else []) \
-            + ([f"grads lacks keys of params: {', '.join(missing)}"] if missing else [])
+        parts = ([f"grads has keys not in params: {some(extra)}"] if extra else []) \
+            + ([f"grads lacks keys of params: {some(missing)}"] if missing else [])
         raise ValueError("; ".join(parts))
 
 
@@ -380,7 +390,7 @@ def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str)
     """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
     extra = sorted(map(repr, keys - set(PARAM_KEYS)))
     if extra:
-        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
+        raise ValueError(f"{what} has unexpected key(s) {some(extra)}: "
                          f"expected exactly 'W1', 'b1', 'W2', 'b2'")
     for key in ("W1", "W2"):
         if key in shapes and len(shapes[key]) != 2:

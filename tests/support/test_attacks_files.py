@@ -270,3 +270,38 @@ def test_hidden_units_figure_draws_a_bounded_number_of_tiles(
              "title": fig._suptitle.get_text()}
     assert drawn["images"] == figures.MAX_TILES < 800
     assert drawn["title"].startswith(f"the first {figures.MAX_TILES} of W1's 800 columns")
+
+
+# --- messages that mislead -----------------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["0", "1", "None", "'False'"])
+def test_a_fortran_order_that_is_no_bool_is_a_malformed_header(tmp_path: Path,
+                                                                order: str) -> None:
+    """'fortran_order': 0 used to read as "stored in Fortran order": it is a broken header."""
+    header = f"{{'descr': '<f8', 'fortran_order': {order}, 'shape': (2,), }}"
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    member = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(16)
+    path = tmp_path / "w.npz"
+    path.write_bytes(npz({"b1.npy": member}))
+    for read in READERS:
+        with pytest.raises(ValueError, match=r"'b1' has a malformed \.npy header: "
+                                             rf"'fortran_order' is {order}, where") as info:
+            read(path)
+        assert "stored in Fortran order" not in str(info.value)
+
+
+def test_fifty_thousand_extra_members_give_a_short_line(tmp_path: Path) -> None:
+    """An .npz with 50,000 extra members: the error named every one (488,976 characters)."""
+    path = tmp_path / "w.npz"
+    networks.save(PureNet(3, 4, 2, seed=0), path)
+    extra = npy("<f8", [0.0])
+    with zipfile.ZipFile(path, "a") as zf:
+        for i in range(50_000):
+            zf.writestr(f"x{i}.npy", extra)
+    for cls in (PureNet, RefNet):
+        with pytest.raises(ValueError) as info:
+            networks.load(cls, path)
+        message = str(info.value)
+        assert len(message) < 300 and "\n" not in message, message[:300]
+        assert "unexpected key(s) 'x0', 'x1', 'x10', 'x100', 'x1000' and 49,995 more: " \
+            "expected exactly 'W1', 'b1', 'W2', 'b2'" in message
