@@ -515,3 +515,68 @@ def test_explain_prints_what_the_first_iteration_did(tmp_path: Path, synthetic: 
     for _, change, norm in changes:  # the before snapshot is taken before the update
         assert float(change) > 0
         assert float(change) == pytest.approx(0.5 * float(norm), rel=1e-4)
+
+
+def unwritable_directory(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """Make directory unwritable: chmod 555, or for root (who may write anyway) what it does."""
+    import errno
+    import tempfile
+
+    import purenet_support.mnist
+
+    directory.mkdir(parents=True)
+    directory.chmod(0o555)
+    if os.geteuid() == 0:
+        real = tempfile.mkstemp
+
+        def mkstemp(*args: Any, dir: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+            if dir is not None and os.path.abspath(dir) == str(directory):
+                raise PermissionError(errno.EACCES, "Permission denied", dir)
+            return real(*args, dir=dir, **kwargs)
+
+        monkeypatch.setattr(purenet_support.mnist.tempfile, "mkstemp", mkstemp)
+
+
+@pytest.fixture
+def no_mirror(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No PURENET_DATA, the cache under tmp_path/cache, each mirror a port nobody answers."""
+    import dataclasses
+    import socket
+
+    import purenet_support.mnist
+
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    for name, info in list(purenet_support.mnist.DATASETS.items()):
+        monkeypatch.setitem(purenet_support.mnist.DATASETS, name,
+                            dataclasses.replace(info, system_dirs=(), mirrors=(refused,)))
+
+
+def test_train_with_an_unwritable_cache_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                no_mirror: None) -> None:
+    """No MNIST and a cache the user cannot write: it read as every mirror's Permission denied."""
+    cache = tmp_path / "cache" / "purenet" / "mnist"
+    unwritable_directory(monkeypatch, cache)
+    result = train()
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("Error: MNIST files not found: ")
+    assert f"No download was tried: cannot write into {cache} (Permission denied). Make " \
+        "that directory writable (chmod u+w)" in errors[0]
+    assert "127.0.0.1" not in errors[0]
+
+
+def test_data_into_an_unwritable_directory_says_so(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   no_mirror: None) -> None:
+    """purenet data --data-dir DIR, DIR not writable: the line names DIR, not the mirrors."""
+    target = tmp_path / "mnist"
+    unwritable_directory(monkeypatch, target)
+    result = CliRunner().invoke(cli.cli, ["data", "--data-dir", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: MNIST cannot be fetched: cannot write into {target} (Permission denied). "
+        f"Make that directory writable (chmod u+w), or name one you can write with --data-dir"]
