@@ -257,7 +257,7 @@ def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | 
             raise TypeError(f"grads[{key!r}] must hold floats, got bool")
 
 
-def some(names: list[str], limit: int = 5) -> str:
+def some(names: list[str], limit: int = 10) -> str:
     """The first limit names joined by commas, then how many more: a message stays one line.
 
     A weights file can hold 50,000 members; naming every one would be a
