@@ -181,6 +181,40 @@ def nudgeable(x: Vector | Matrix) -> tuple[Matrix, bool]:
     return rows, single
 
 
+def number_valued(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Return f checked at each call: its value must be a number (a NumPy scalar is one).
+
+    A function that forgets its return gives None, and the central difference
+    would end in "unsupported operand type(s) for -: 'NoneType' and 'NoneType'".
+    """
+    def checked(x: Any) -> Any:
+        value = f(x)
+        if (isinstance(value, Real) and not isinstance(value, bool)) or (
+                getattr(value, "ndim", None) == 0 and getattr(value, "dtype", None) is not None
+                and value.dtype.kind in "iuf"):  # a NumPy 0-d array, from np.sum(..., keepdims)
+            return value
+        name = getattr(f, "__name__", "f")
+        name = "f" if name == "<lambda>" else name
+        if value is None:
+            raise TypeError(f"f must return a number, but {name}(x) returned None: "
+                            f"does it end without a return statement?")
+        what = type(value).__name__
+        if getattr(value, "shape", None) is not None:
+            what += f" of shape {tuple(value.shape)}"
+        elif isinstance(value, list):
+            what += f" of length {len(value)}"
+        raise TypeError(f"f must return a number, but {name}(x) returned {what}: "
+                        f"make it one number, e.g. the sum of its entries")
+
+    return checked
+
+
+def gradient_inputs(f: Callable[[Any], Any], x: Vector | Matrix
+                    ) -> tuple[Callable[[Any], Any], Matrix, bool]:
+    """Return (f checked to give numbers, *nudgeable(x)), for numerical_gradient."""
+    return (number_valued(f), *nudgeable(x))
+
+
 def lr_and_steps(lr: object, step_num: object) -> tuple[float, int]:
     """Return lr as a float and step_num as an int, after checking both (gradient_descent).
 
