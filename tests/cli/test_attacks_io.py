@@ -342,32 +342,51 @@ def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signu
 
 # --- 9. no unbounded wait: a helper stopped with SIGSTOP -----------------------------------
 
-def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def small_pure_task() -> tuple[Any, list[list[float]], list[int], float]:
+    """A 784-5-10 purenet net, 40 random rows and labels, and its accuracy counted row by row."""
     import random as random_module
 
     from purenet.two_layer_net import TwoLayerNet
-    from purenet_cli import jobs
-    from purenet_cli.impls import take_rows
 
-    monkeypatch.setattr(jobs, "WAIT", 1.0)
     rng = random_module.Random(0)
     network = TwoLayerNet(784, 5, 10, rng=rng)
     x = [[rng.random() for _ in range(784)] for _ in range(40)]
     t = [rng.randrange(10) for _ in range(40)]
-    expected = sum(network.predict([row])[0].index(max(network.predict([row])[0])) == label
-                   for row, label in zip(x, t)) / 40  # the oracle: one row at a time, here
+    scores = [network.predict([row])[0] for row in x]
+    expected = sum(s.index(max(s)) == label for s, label in zip(scores, t)) / 40
+    return network, x, t, expected
+
+
+def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A -j 2 helper stopped with SIGSTOP: the run waited for it forever after its last step."""
+    import threading
+
+    from purenet_cli import jobs
+    from purenet_cli.impls import take_rows
+
+    monkeypatch.setattr(jobs, "WAIT", 1.0)  # seconds; the run's own is 600
+    network, x, t, expected = small_pure_task()
     pool = jobs.PureJobs(2, 100, take_rows)
     helper = pool.helpers[0]
+    got: list[float] = []
+    measuring = threading.Thread(target=lambda: got.append(pool.accuracy(network, x, t)),
+                                 daemon=True)
     try:
         os.kill(helper.pid, signal.SIGSTOP)
-        started = time.monotonic()
-        assert pool.accuracy(network, x, t) == pytest.approx(expected)
-        pool.close()
-        assert time.monotonic() - started < 30  # WAIT (1 s), then the part is counted here
-        assert helper.poll() is not None  # the stuck helper was killed, not left behind
+        measuring.start()
+        measuring.join(60)  # far past WAIT: alive now means it waits without end
+        stalled = measuring.is_alive()
+        stuck_helper_left = helper.poll() is None
     finally:
+        # killed first: a measurement still writing to the stopped helper's pipe ends then,
+        # and close() does not wait on that pipe (SIGKILL ends a stopped process too)
         helper.kill()
         helper.wait(timeout=10)
+        measuring.join(10)
+        pool.close()
+    assert not stalled, "the measurement still waits for the stopped helper"
+    assert got == [pytest.approx(expected)]  # its part was counted here instead
+    assert not stuck_helper_left  # the stuck helper was killed, not left behind
 
 
 # --- 11. messages that mislead ----------------------------------------------------------------
