@@ -599,3 +599,151 @@ def test_data_into_an_unwritable_directory_says_so(tmp_path: Path,
     assert result.stderr.splitlines() == [
         f"Error: MNIST cannot be fetched: cannot write into {target} (Permission denied). "
         f"Make that directory writable (chmod u+w), or name one you can write with --data-dir"]
+
+
+# --- blind spots: the measuring helpers, the progress hook, a stop after a measurement -----
+
+@pytest.fixture
+def synthetic_pure(monkeypatch: pytest.MonkeyPatch, synthetic: None) -> None:
+    """The synthetic images for --impl pure too, as the pure loader's lists."""
+    import purenet_support.mnist
+    import purenet_support.mnist_numpy
+
+    numpy_loader = purenet_support.mnist_numpy.load_mnist
+
+    def load_pure(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        (x, t), (xt, tt) = numpy_loader()
+        return (x.tolist(), t.tolist()), (xt.tolist(), tt.tolist())
+
+    monkeypatch.setattr(purenet_support.mnist, "load_mnist", load_pure)
+
+
+@pytest.mark.parametrize("stop", [False, True])
+def test_the_runs_helpers_are_closed_when_it_ends(monkeypatch: pytest.MonkeyPatch,
+                                                  synthetic_pure: None, stop: bool) -> None:
+    """train --impl pure -j 2: its helper process must end with the run, finished or stopped."""
+    from purenet_cli import jobs
+    from purenet_cli.watch import Watch
+
+    pools: list[jobs.PureJobs] = []
+
+    class Recorded(jobs.PureJobs):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            pools.append(self)
+
+    monkeypatch.setattr(jobs, "PureJobs", Recorded)
+    if stop:  # a Ctrl-C after iteration 1
+        after = Watch.after_iteration
+
+        def stopping(self: Watch, i: int, history: Any) -> None:
+            after(self, i, history)
+            if i == 1:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Watch, "after_iteration", stopping)
+    try:
+        result = train("--impl", "pure", "--jobs", "2", "--hidden", "5", "--train-size", "60",
+                       "--test-size", "20")
+        assert len(pools) == 1 and len(pools[0].helpers) == 1, result.output
+        helper = pools[0].helpers[0]
+        left_running = helper.poll() is None
+    finally:
+        for pool in pools:
+            for process in pool.helpers:
+                process.kill()
+                process.wait(timeout=10)
+    assert result.exit_code == (130 if stop else 0), result.output
+    assert not left_running  # closed by the run, not by the end of this process
+    assert helper.returncode == 0  # it left when its pipe closed: not killed
+
+
+def test_the_progress_bar_is_handed_each_iterations_own_loss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic: None) -> None:
+    """The bar's "loss" once showed the first iteration's loss at every iteration."""
+    from purenet_cli.progress import Progress
+
+    seen: list[tuple[int, float]] = []
+    monkeypatch.setattr(Progress, "update", lambda self, i, loss: seen.append((i, loss)))
+    result = train("--iters", "12", "--lr", "0.5", "--history", str(tmp_path / "h.json"))
+    assert result.exit_code == 0, result.output
+    losses = json.loads((tmp_path / "h.json").read_text())["train_loss"]
+    assert len(set(losses)) == 12  # each batch its own loss, so a mix-up shows
+    assert seen == list(enumerate(losses))
+
+
+@pytest.mark.parametrize("where", ["after the measurement", "in the next step"])
+def test_a_stop_keeps_the_measurements_that_finished(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     synthetic: None, where: str) -> None:
+    """A Ctrl-C just after iteration 12 was measured: those accuracies are the final weights'."""
+    from purenet_cli.watch import Watch
+
+    if where == "after the measurement":  # in the hook that follows iteration 12
+        after = Watch.after_iteration
+
+        def stopping(self: Watch, i: int, history: Any) -> None:
+            after(self, i, history)
+            if i == 12:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Watch, "after_iteration", stopping)
+    else:  # in iteration 13's gradient: the weights are still those measured after 12
+        import reference.two_layer_net
+
+        real = reference.two_layer_net.TwoLayerNet.loss_and_gradient
+        calls = []
+
+        def gradient(self: Any, x: Any, t: Any) -> Any:
+            calls.append(1)
+            if len(calls) == 14:
+                raise KeyboardInterrupt
+            return real(self, x, t)
+
+        monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient", gradient)
+    history_file = tmp_path / "h.json"
+    # 60 images in batches of 10: an epoch is 6 iterations, measured at 0, 6, 12, 18
+    result = train("--iters", "20", "--history", str(history_file))
+    assert result.exit_code == 130, result.output
+    history = json.loads(history_file.read_text())
+    assert [e["iteration"] for e in history["epochs"]] == [0, 6, 12]
+    assert len(history["train_loss"]) == 13
+    last = history["epochs"][-1]
+    assert history["final"] == {"iteration": 12, "train_acc": last["train_acc"],
+                                "test_acc": last["test_acc"]}
+    assert (f"final weights (after 13 iterations): train acc {last['train_acc']:.4f}, "
+            f"test acc {last['test_acc']:.4f}") in result.output
+
+
+class FixedScores:
+    """A stand-in network whose predict gives each image the probabilities set for it."""
+
+    def __init__(self, y: list[list[float]]) -> None:
+        self.y = np.array(y)
+
+    def predict(self, x: Any) -> Any:
+        return self.y[np.asarray(x)[:, 0].astype(int)]  # pixel 0 says which image it is
+
+
+def test_misclassified_titles_give_the_guess_probability_and_the_whole_error_rate() -> None:
+    """misclassified.png: p of the guess (not of the label); errors over all test images."""
+    from purenet_cli import figures as F
+
+    # five images, labels 0..4; images 1, 3 and 4 are guessed wrong
+    y = [[0.7, 0.2, 0.1, 0.0, 0.0],   # label 0, guess 0: right
+         [0.6, 0.3, 0.1, 0.0, 0.0],   # label 1, guess 0 (p 0.6; the label's p is 0.3)
+         [0.0, 0.1, 0.9, 0.0, 0.0],   # label 2, guess 2: right
+         [0.0, 0.0, 0.8, 0.15, 0.05],  # label 3, guess 2 (p 0.8)
+         [0.0, 0.55, 0.0, 0.0, 0.45]]  # label 4, guess 1 (p 0.55)
+    x = np.zeros((5, 784))
+    x[:, 0] = range(5)
+    t = np.arange(5)
+    data = F.misclassified_data(FixedScores(y), x, t, count=2)  # two shown of three wrong
+    assert data["index"].tolist() == [1, 3]
+    assert data["guess"].tolist() == [0, 2] and data["label"].tolist() == [1, 3]
+    assert data["p_guess"].tolist() == [0.6, 0.8]
+    assert data["error_rate"] == 3 / 5  # over all five images, not over the two shown
+    fig = F.draw_misclassified(data)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["1 → 0 (0.60)", "3 → 2 (0.80)"]
+    assert "60.0% of the test set" in fig._suptitle.get_text()
