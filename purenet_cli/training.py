@@ -21,7 +21,7 @@ import click
 
 from purenet.train import History, Hyperparameters, accuracy_in_chunks, train
 from purenet_cli import report
-from purenet_cli.arrays import flat
+from purenet_cli.arrays import all_finite, flat
 from purenet_cli.data import load_data
 from purenet_cli.errors import quiet_overflow_warnings
 from purenet_cli.explain import Explainer
@@ -194,5 +194,6 @@ def finish_run(run: Run, history: History, started: float) -> bool:
          "one_hot_label": o.one_hot_label}, history, run.timings, started)
     written, failed = write_outputs(run.network, run.package.weights, record, o.save_path,
                                     o.history_path, o.plot_path, o.force)
-    report.summary(history, run.timings, loop_seconds, started, written)
+    finite = all(map(all_finite, run.network.params.values()))
+    report.summary(history, run.timings, loop_seconds, started, written, finite)
     return failed

@@ -263,6 +263,35 @@ def test_a_name_a_strict_stdout_cannot_encode_is_printed_escaped(tmp_path: Path)
     assert os.path.exists(tmp_path / os.fsdecode(b"h\xff.json"))
 
 
+# --- 6. a blown-up run says what its weights are, and saves none it could not read ---------
+
+MNIST = os.environ.get("PURENET_DATA", "")
+needs_mnist = pytest.mark.skipif(
+    not os.path.isfile(os.path.join(MNIST, "t10k-labels-idx1-ubyte.gz")),
+    reason="real MNIST needed (the attack's numbers are MNIST's): set PURENET_DATA to a "
+           "directory holding the four MNIST files")
+
+
+@needs_mnist
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_a_blown_up_run_saves_no_weights_and_gives_them_no_accuracy(tmp_path: Path,
+                                                                   impl: str) -> None:
+    """--lr 1e308 --weight-init-std 1000: inf weights were saved (evaluate then refused them),
+    and an accuracy measured on them was printed as the final weights'."""
+    weights, history = tmp_path / "w.npz", tmp_path / "h.json"
+    result = CliRunner().invoke(cli.cli, [
+        "train", "--no-check", "--impl", impl, "--train-size", "500", "--test-size", "200",
+        "--iters", "20", "--lr", "1e308", "--weight-init-std", "1000", "--save", str(weights),
+        "--history", str(history)])
+    assert result.exit_code == 1, result.output
+    assert f"Error: --save {weights} not written: params['W1'] holds -inf: weights that are " \
+        "not finite numbers are not saved" in result.stderr
+    assert not weights.exists() and json.loads(history.read_text())["stopped"] == "diverged"
+    assert result.stdout.splitlines()[-1] == (
+        "final weights (after 1 iteration): not finite numbers (the run blew up), so they "
+        "have no accuracy and cannot be saved")
+
+
 # --- 7. python -m purenet runs the installed program ------------------------------------------
 
 def test_python_m_purenet_ignores_a_cli_py_and_a_purenet_cli_here(tmp_path: Path) -> None:
