@@ -442,10 +442,14 @@ def test_save_with_a_trailing_slash_says_it_names_a_directory(tmp_path: Path,
     assert "must end in .npz or .json" not in result.output
 
 
-def test_a_bogus_mplbackend_is_one_line(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "purenet", "descent", "--plot", "d.png"],
-                            cwd=tmp_path, env=dict(environment(), MPLBACKEND="bogus"),
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+@pytest.mark.parametrize("command", [["descent", "--plot", "d.png"],
+                                     ["train", "--no-check", "--plot", "p.png"],
+                                     ["figures", "out"]], ids=["descent", "train", "figures"])
+def test_a_bogus_mplbackend_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    """MPLBACKEND=bogus with --plot or figures: a matplotlib traceback."""
+    result = subprocess.run([sys.executable, "-m", "purenet", *command], cwd=tmp_path,
+                            env=dict(environment(), MPLBACKEND="bogus"), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [line for line in result.stderr.splitlines()
                                           if line.startswith("Error: MPLBACKEND=bogus")]
