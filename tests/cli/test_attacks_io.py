@@ -346,7 +346,7 @@ def test_a_signal_while_descent_plot_writes_leaves_no_temporary(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signum: int) -> None:
     # the figures that need no MNIST come first; a signal while the first is written
     with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY.replace(
