@@ -9,7 +9,7 @@ coordinate in turn; it points where f grows fastest, so stepping against it
 
 from collections.abc import Callable
 
-from purenet.checks import descent_inputs, nudgeable, point_2d
+from purenet.checks import descent_inputs, gradient_inputs, number_valued, point_2d
 from purenet.matrix import Array, Vector, as_rows, unbatch
 
 H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
@@ -23,6 +23,7 @@ def numerical_diff(f: Callable[[float], float], x: float) -> float:
     >>> round(numerical_diff(f, 5.0), 6), round(numerical_diff(f, 10.0), 6)  # exact: 0.02 x + 0.1
     (0.2, 0.3)
     """
+    f = number_valued(f)  # f(x) must be a number: a missing return is named, not a None - None
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
@@ -39,7 +40,7 @@ def numerical_gradient(f: Callable[[Array], float], x: Array) -> Array:
     >>> [round(g, 6) for g in numerical_gradient(function_2, [3.0, 4.0])]  # (2 x0, 2 x1)
     [6.0, 8.0]
     """
-    rows, single = nudgeable(x)  # a vector is nudged through rows[0], the very same list
+    f, rows, single = gradient_inputs(f, x)  # a vector is nudged through rows[0], the same list
     grad = [[0.0] * len(row) for row in rows]
     for row, grad_row in zip(rows, grad):
         for i, tmp in enumerate(row):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 
@@ -16,6 +17,16 @@ def flat(v: Any) -> list[float]:
     if hasattr(v, "ravel"):
         return v.ravel().tolist()
     return [e for row in v for e in row] if v and isinstance(v[0], list) else list(v)
+
+
+def all_finite(v: Any) -> bool:
+    """Return whether a parameter (array or nested lists) holds finite numbers only."""
+    if hasattr(v, "dtype"):
+        import numpy as np  # an array's own module, loaded already
+
+        return bool(np.isfinite(v).all())
+    rows = v if v and isinstance(v[0], list) else [v]
+    return all(map(math.isfinite, chain.from_iterable(rows)))
 
 
 def shape_of(v: Any) -> tuple[int, ...]:

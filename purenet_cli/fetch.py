@@ -17,6 +17,7 @@ from purenet_support.mnist import (
     ENV_VAR,
     FILES,
     DataError,
+    UnwritableDirectory,
     cache_dir,
     download,
     find_file,
@@ -39,6 +40,11 @@ def fetch_dataset(dataset: str, data_dir: str | None, no_download: bool) -> None
         status(f"fetching {name}.gz into {directory} ...")
         try:
             download(name, directory, info.sha256[name], info.mirrors, progress=False)
+        except UnwritableDirectory as err:  # the directory's fault, not the mirrors'
+            status("")
+            raise click.ClickException(
+                f"{info.title} cannot be fetched: {err}. Make that directory writable "
+                f"(chmod u+w), or name one you can write with --data-dir") from None
         except DataError as err:
             status("")
             raise click.ClickException(

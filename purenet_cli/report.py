@@ -81,8 +81,12 @@ def run_record(settings: dict[str, Any], hyperparameters: dict[str, Any], histor
 
 
 def summary(history: History, timings: dict[str, float], loop_seconds: float, started: float,
-            written: list[str]) -> None:
-    """Print where the time went, the files written and the final weights' accuracy."""
+            written: list[str], finite: bool = True) -> None:
+    """Print where the time went, the files written and the final weights' accuracy.
+
+    finite says whether the final weights are all finite numbers: a run that blew
+    up can hold inf or NaN, whose "accuracy" is only the share of one class.
+    """
     t = timings
     click.echo(f"done: {plural(len(history.train_loss), 'iteration')} in {loop_seconds:.1f} s "
                f"(sampling {t['sampling']:.1f} s, gradient {t['gradient']:.1f} s, update "
@@ -94,7 +98,10 @@ def summary(history: History, timings: dict[str, float], loop_seconds: float, st
     if final is not None:
         # The weights --save wrote: `purenet evaluate` on them prints this test accuracy.
         done = len(history.train_loss)
-        if final["test_acc"] is None:
+        if not finite:
+            click.echo(f"final weights (after {plural(done, 'iteration')}): not finite numbers "
+                       f"(the run blew up), so they have no accuracy and cannot be saved")
+        elif final["test_acc"] is None:
             click.echo(f"final weights (after {plural(done, 'iteration')}): not measured "
                        f"(interrupted)")
         else:

@@ -120,6 +120,18 @@ class DataError(Exception):
     """
 
 
+class UnwritableDirectory(DataError):
+    """The directory a download would go into cannot be made or written: no mirror was tried.
+
+    ``directory`` is that directory; the message names it and the system's reason
+    ("Permission denied").
+    """
+
+    def __init__(self, message: str, directory: str) -> None:
+        super().__init__(message)
+        self.directory = directory
+
+
 def load_mnist(
     normalize: bool = True,
     flatten: bool = True,
@@ -283,6 +295,14 @@ def load_idx_files(
                                           info.mirrors)
         except DataError as err:
             missing = [FILES[key] + ".gz" for key, path in paths.items() if path is None]
+            if isinstance(err, UnwritableDirectory):  # the cache's fault, not the mirrors'
+                raise DataError(
+                    f"{info.title} files not found: {', '.join(missing)}. "
+                    f"Searched: {', '.join(dirs)}. No download was tried: {err}. Make that "
+                    f"directory writable (chmod u+w), set XDG_CACHE_HOME to one you can write, "
+                    f"or point --data-dir or {ENV_VAR} at a directory holding them "
+                    f"({info.hint})."
+                ) from None
             raise DataError(
                 f"{info.title} files not found: {', '.join(missing)}. "
                 f"Searched: {', '.join(dirs)}. Download failed: {err}. "
@@ -305,7 +325,8 @@ def load_idx_files(
 def _check_named_dir(
     info: Dataset, source: str, directory: str | os.PathLike[str] | None
 ) -> None:
-    """Raise DataError if directory, named by source (data_dir or $PURENET_DATA), is none.
+    """Raise DataError if directory, named by source (data_dir or $PURENET_DATA), is none,
+    or is one whose permissions do not let it be listed.
 
     A mistyped path must not fall through to the next directory of the search and
     quietly load other data; a directory that exists but lacks some files may.
@@ -313,9 +334,11 @@ def _check_named_dir(
     if not directory:  # not given, or an empty variable: nothing was named
         return
     path = os.path.abspath(os.path.expanduser(os.fspath(directory)))
-    if os.path.isdir(path):
+    if os.path.isdir(path) and os.access(path, os.R_OK | os.X_OK):
         return
-    problem = "is not a directory" if os.path.exists(path) else "does not exist"
+    # a directory that cannot be listed would look empty: "files not found" would mislead
+    problem = ("is not readable (its permissions do not let you list it)" if os.path.isdir(path)
+               else "is not a directory" if os.path.exists(path) else "does not exist")
     if source == ENV_VAR:
         raise DataError(f"{ENV_VAR} names {path}, which {problem}: point it at the directory "
                         f"that holds the {info.title} files, or unset it")
@@ -532,21 +555,28 @@ def download(
     Each mirror is a URL prefix. The bytes go to a temporary file beside the target that
     is renamed only once the SHA-256 of its decompressed content equals sha256; on any
     failure or Ctrl-C it is removed. Returns the path of the file; raises DataError with
-    the reason each mirror failed.
+    the reason each mirror failed, or UnwritableDirectory, before any mirror is asked,
+    when directory cannot be made or written.
     """
     directory = os.fspath(directory)
     target = os.path.join(directory, name + ".gz")
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as err:
-        raise DataError(f"cannot create {directory}: {err.strerror or err}") from None
+        raise UnwritableDirectory(f"cannot create {directory} ({err.strerror or err})",
+                                  directory) from None
     reasons = []
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + name + ".gz"
         host = urllib.parse.urlsplit(url).netloc or url
         part = None
         try:
-            fd, part = tempfile.mkstemp(prefix=f".{name}.gz.", suffix=".part", dir=directory)
+            try:
+                fd, part = tempfile.mkstemp(prefix=f".{name}.gz.", suffix=".part",
+                                            dir=directory)
+            except OSError as err:  # every mirror would fail alike: say whose fault it is
+                raise UnwritableDirectory(f"cannot write into {directory} "
+                                          f"({err.strerror or err})", directory) from None
             with os.fdopen(fd, "wb") as out:
                 _fetch(url, out, timeout, progress)
             limit = SIZES.get(name, MAX_IDX_BYTES)
@@ -555,6 +585,8 @@ def download(
                 os.replace(part, target)
                 return target
             reasons.append(f"{host}: wrong content (SHA-256 mismatch)")
+        except UnwritableDirectory:
+            raise
         except DataError:
             reasons.append(f"{host}: not a valid gzip file")
         except (OSError, http.client.HTTPException) as err:

@@ -304,7 +304,11 @@ def _npy_header(data: bytes, key: str) -> tuple[str, tuple[int, ...], int]:
     descr, dims = header["descr"], header["shape"]
     if descr not in _DESCR_TYPECODES:
         raise ValueError(f"{key!r} holds {descr!r} numbers, expected float ('<f8' or '<f4')")
-    if header["fortran_order"] is not False:
+    order = header["fortran_order"]
+    if type(order) is not bool:  # 0, "False", None: no writer of .npy files puts these
+        raise ValueError(f"{key!r} has a malformed .npy header: 'fortran_order' is "
+                         f"{order!r}, where a .npy file has True or False")
+    if order:
         raise ValueError(f"{key!r} is stored in Fortran order, expected C order")
     if not (isinstance(dims, tuple) and len(dims) in (1, 2)
             and all(type(v) is int and v > 0 for v in dims)):

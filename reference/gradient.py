@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from reference.checks import descent_inputs, nudgeable, point_2d
+from reference.checks import descent_inputs, gradient_inputs, number_valued, point_2d
 
 H = 1e-4  # small enough to be local, large enough that f(x+h) - f(x-h) keeps its digits
 
@@ -22,6 +22,7 @@ def numerical_diff(f: Callable[[float], float], x: float) -> float:
     >>> round(numerical_diff(f, 5.0), 6), round(numerical_diff(f, 10.0), 6)  # exact: 0.02 x + 0.1
     (0.2, 0.3)
     """
+    f = number_valued(f)  # f(x) must be a number: a missing return is named, not a None - None
     return (f(x + H) - f(x - H)) / (2 * H)
 
 
@@ -38,7 +39,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.nd
     >>> numerical_gradient(function_2, np.array([3.0, 4.0])).round(6)  # (2 x0, 2 x1)
     array([6., 8.])
     """
-    nudgeable(x)
+    f = gradient_inputs(f, x)  # x a float64 array; f's values checked to be numbers
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         tmp = x[idx]

@@ -181,6 +181,40 @@ def nudgeable(x: Vector | Matrix) -> tuple[Matrix, bool]:
     return rows, single
 
 
+def number_valued(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Return f checked at each call: its value must be a number (a NumPy scalar is one).
+
+    A function that forgets its return gives None, and the central difference
+    would end in "unsupported operand type(s) for -: 'NoneType' and 'NoneType'".
+    """
+    def checked(x: Any) -> Any:
+        value = f(x)
+        if (isinstance(value, Real) and not isinstance(value, bool)) or (
+                getattr(value, "ndim", None) == 0 and getattr(value, "dtype", None) is not None
+                and value.dtype.kind in "iuf"):  # a NumPy 0-d array, from np.sum(..., keepdims)
+            return value
+        name = getattr(f, "__name__", "f")
+        name = "f" if name == "<lambda>" else name
+        if value is None:
+            raise TypeError(f"f must return a number, but {name}(x) returned None: "
+                            f"does it end without a return statement?")
+        what = type(value).__name__
+        if getattr(value, "shape", None) is not None:
+            what += f" of shape {tuple(value.shape)}"
+        elif isinstance(value, list):
+            what += f" of length {len(value)}"
+        raise TypeError(f"f must return a number, but {name}(x) returned {what}: "
+                        f"make it one number, e.g. the sum of its entries")
+
+    return checked
+
+
+def gradient_inputs(f: Callable[[Any], Any], x: Vector | Matrix
+                    ) -> tuple[Callable[[Any], Any], Matrix, bool]:
+    """Return (f checked to give numbers, *nudgeable(x)), for numerical_gradient."""
+    return (number_valued(f), *nudgeable(x))
+
+
 def lr_and_steps(lr: object, step_num: object) -> tuple[float, int]:
     """Return lr as a float and step_num as an int, after checking both (gradient_descent).
 
@@ -257,6 +291,16 @@ def update_inputs(params: dict[str, Vector | Matrix], grads: dict[str, Vector | 
             raise TypeError(f"grads[{key!r}] must hold floats, got bool")
 
 
+def some(names: list[str], limit: int = 10) -> str:
+    """The first limit names joined by commas, then how many more: a message stays one line.
+
+    A weights file can hold 50,000 members; naming every one would be a
+    message of half a million characters.
+    """
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+
+
 def check_keys(params: dict, grads: dict) -> None:
     """Raise unless grads and params have the same keys, naming the extra and missing ones."""
     # A slip made when copying the book's loop, `for key in ('W1, b1, W2, b2')`
@@ -265,8 +309,8 @@ def check_keys(params: dict, grads: dict) -> None:
     extra = sorted(map(repr, set(grads) - set(params)))
     missing = sorted(map(repr, set(params) - set(grads)))
     if extra or missing:
-        parts = ([f"grads has keys not in params: {', '.join(extra)}"] if extra else []) \
-            + ([f"grads lacks keys of params: {', '.join(missing)}"] if missing else [])
+        parts = ([f"grads has keys not in params: {some(extra)}"] if extra else []) \
+            + ([f"grads lacks keys of params: {some(missing)}"] if missing else [])
         raise ValueError("; ".join(parts))
 
 
@@ -380,7 +424,7 @@ def check_param_shapes(shapes: dict[str, tuple[int, ...]], keys: set, what: str)
     """Raise ValueError unless shapes are W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) exactly."""
     extra = sorted(map(repr, keys - set(PARAM_KEYS)))
     if extra:
-        raise ValueError(f"{what} has unexpected key(s) {', '.join(extra)}: "
+        raise ValueError(f"{what} has unexpected key(s) {some(extra)}: "
                          f"expected exactly 'W1', 'b1', 'W2', 'b2'")
     for key in ("W1", "W2"):
         if key in shapes and len(shapes[key]) != 2:

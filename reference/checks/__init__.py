@@ -7,6 +7,9 @@ arrays changed in place) to the checks both packages share in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from purenet.checks import (
@@ -21,6 +24,7 @@ from purenet.checks import (
     lr_and_steps,
     not_one_hot,
     not_probabilities,
+    number_valued,
     same_shapes,
 )
 from purenet.matrix import shape
@@ -181,6 +185,12 @@ def nudgeable(x: object) -> np.ndarray:
                         f"h = 1e-4 is lost in fewer digits; use float64, "
                         f"e.g. x.astype(np.float64)")
     return a
+
+
+def gradient_inputs(f: Callable[[Any], Any], x: object) -> Callable[[Any], Any]:
+    """Return f checked to give numbers, after nudgeable(x), for numerical_gradient."""
+    nudgeable(x)
+    return number_valued(f)
 
 
 def descent_inputs(init_x: object, lr: object, step_num: object

@@ -263,6 +263,35 @@ def test_a_name_a_strict_stdout_cannot_encode_is_printed_escaped(tmp_path: Path)
     assert os.path.exists(tmp_path / os.fsdecode(b"h\xff.json"))
 
 
+# --- 6. a blown-up run says what its weights are, and saves none it could not read ---------
+
+MNIST = os.environ.get("PURENET_DATA", "")
+needs_mnist = pytest.mark.skipif(
+    not os.path.isfile(os.path.join(MNIST, "t10k-labels-idx1-ubyte.gz")),
+    reason="real MNIST needed (the attack's numbers are MNIST's): set PURENET_DATA to a "
+           "directory holding the four MNIST files")
+
+
+@needs_mnist
+@pytest.mark.parametrize("impl", ["numpy", "pure"])
+def test_a_blown_up_run_saves_no_weights_and_gives_them_no_accuracy(tmp_path: Path,
+                                                                   impl: str) -> None:
+    """--lr 1e308 --weight-init-std 1000: inf weights were saved (evaluate then refused them),
+    and an accuracy measured on them was printed as the final weights'."""
+    weights, history = tmp_path / "w.npz", tmp_path / "h.json"
+    result = CliRunner().invoke(cli.cli, [
+        "train", "--no-check", "--impl", impl, "--train-size", "500", "--test-size", "200",
+        "--iters", "20", "--lr", "1e308", "--weight-init-std", "1000", "--save", str(weights),
+        "--history", str(history)])
+    assert result.exit_code == 1, result.output
+    assert f"Error: --save {weights} not written: params['W1'] holds -inf: weights that are " \
+        "not finite numbers are not saved" in result.stderr
+    assert not weights.exists() and json.loads(history.read_text())["stopped"] == "diverged"
+    assert result.stdout.splitlines()[-1] == (
+        "final weights (after 1 iteration): not finite numbers (the run blew up), so they "
+        "have no accuracy and cannot be saved")
+
+
 # --- 7. python -m purenet runs the installed program ------------------------------------------
 
 def test_python_m_purenet_ignores_a_cli_py_and_a_purenet_cli_here(tmp_path: Path) -> None:
@@ -317,7 +346,7 @@ def test_a_signal_while_descent_plot_writes_leaves_no_temporary(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signum: int) -> None:
     # the figures that need no MNIST come first; a signal while the first is written
     with subprocess.Popen([sys.executable, "-u", "-c", DRAW_SLOWLY.replace(
@@ -342,32 +371,51 @@ def test_a_signal_while_figures_writes_leaves_no_temporary(tmp_path: Path, signu
 
 # --- 9. no unbounded wait: a helper stopped with SIGSTOP -----------------------------------
 
-def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def small_pure_task() -> tuple[Any, list[list[float]], list[int], float]:
+    """A 784-5-10 purenet net, 40 random rows and labels, and its accuracy counted row by row."""
     import random as random_module
 
     from purenet.two_layer_net import TwoLayerNet
-    from purenet_cli import jobs
-    from purenet_cli.impls import take_rows
 
-    monkeypatch.setattr(jobs, "WAIT", 1.0)
     rng = random_module.Random(0)
     network = TwoLayerNet(784, 5, 10, rng=rng)
     x = [[rng.random() for _ in range(784)] for _ in range(40)]
     t = [rng.randrange(10) for _ in range(40)]
-    expected = sum(network.predict([row])[0].index(max(network.predict([row])[0])) == label
-                   for row, label in zip(x, t)) / 40  # the oracle: one row at a time, here
+    scores = [network.predict([row])[0] for row in x]
+    expected = sum(s.index(max(s)) == label for s, label in zip(scores, t)) / 40
+    return network, x, t, expected
+
+
+def test_a_stopped_measuring_helper_does_not_stall_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A -j 2 helper stopped with SIGSTOP: the run waited for it forever after its last step."""
+    import threading
+
+    from purenet_cli import jobs
+    from purenet_cli.impls import take_rows
+
+    monkeypatch.setattr(jobs, "WAIT", 1.0)  # seconds; the run's own is 600
+    network, x, t, expected = small_pure_task()
     pool = jobs.PureJobs(2, 100, take_rows)
     helper = pool.helpers[0]
+    got: list[float] = []
+    measuring = threading.Thread(target=lambda: got.append(pool.accuracy(network, x, t)),
+                                 daemon=True)
     try:
         os.kill(helper.pid, signal.SIGSTOP)
-        started = time.monotonic()
-        assert pool.accuracy(network, x, t) == pytest.approx(expected)
-        pool.close()
-        assert time.monotonic() - started < 30  # WAIT (1 s), then the part is counted here
-        assert helper.poll() is not None  # the stuck helper was killed, not left behind
+        measuring.start()
+        measuring.join(60)  # far past WAIT: alive now means it waits without end
+        stalled = measuring.is_alive()
+        stuck_helper_left = helper.poll() is None
     finally:
+        # killed first: a measurement still writing to the stopped helper's pipe ends then,
+        # and close() does not wait on that pipe (SIGKILL ends a stopped process too)
         helper.kill()
         helper.wait(timeout=10)
+        measuring.join(10)
+        pool.close()
+    assert not stalled, "the measurement still waits for the stopped helper"
+    assert got == [pytest.approx(expected)]  # its part was counted here instead
+    assert not stuck_helper_left  # the stuck helper was killed, not left behind
 
 
 # --- 11. messages that mislead ----------------------------------------------------------------
@@ -394,10 +442,14 @@ def test_save_with_a_trailing_slash_says_it_names_a_directory(tmp_path: Path,
     assert "must end in .npz or .json" not in result.output
 
 
-def test_a_bogus_mplbackend_is_one_line(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "purenet", "descent", "--plot", "d.png"],
-                            cwd=tmp_path, env=dict(environment(), MPLBACKEND="bogus"),
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+@pytest.mark.parametrize("command", [["descent", "--plot", "d.png"],
+                                     ["train", "--no-check", "--plot", "p.png"],
+                                     ["figures", "out"]], ids=["descent", "train", "figures"])
+def test_a_bogus_mplbackend_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    """MPLBACKEND=bogus with --plot or figures: a matplotlib traceback."""
+    result = subprocess.run([sys.executable, "-m", "purenet", *command], cwd=tmp_path,
+                            env=dict(environment(), MPLBACKEND="bogus"), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [line for line in result.stderr.splitlines()
                                           if line.startswith("Error: MPLBACKEND=bogus")]
@@ -515,3 +567,216 @@ def test_explain_prints_what_the_first_iteration_did(tmp_path: Path, synthetic: 
     for _, change, norm in changes:  # the before snapshot is taken before the update
         assert float(change) > 0
         assert float(change) == pytest.approx(0.5 * float(norm), rel=1e-4)
+
+
+def unwritable_directory(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """Make directory unwritable: chmod 555, or for root (who may write anyway) what it does."""
+    import errno
+    import tempfile
+
+    import purenet_support.mnist
+
+    directory.mkdir(parents=True)
+    directory.chmod(0o555)
+    if os.geteuid() == 0:
+        real = tempfile.mkstemp
+
+        def mkstemp(*args: Any, dir: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+            if dir is not None and os.path.abspath(dir) == str(directory):
+                raise PermissionError(errno.EACCES, "Permission denied", dir)
+            return real(*args, dir=dir, **kwargs)
+
+        monkeypatch.setattr(purenet_support.mnist.tempfile, "mkstemp", mkstemp)
+
+
+@pytest.fixture
+def no_mirror(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No PURENET_DATA, the cache under tmp_path/cache, each mirror a port nobody answers."""
+    import dataclasses
+    import socket
+
+    import purenet_support.mnist
+
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    for name, info in list(purenet_support.mnist.DATASETS.items()):
+        monkeypatch.setitem(purenet_support.mnist.DATASETS, name,
+                            dataclasses.replace(info, system_dirs=(), mirrors=(refused,)))
+
+
+def test_train_with_an_unwritable_cache_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                no_mirror: None) -> None:
+    """No MNIST and a cache the user cannot write: it read as every mirror's Permission denied."""
+    cache = tmp_path / "cache" / "purenet" / "mnist"
+    unwritable_directory(monkeypatch, cache)
+    result = train()
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("Error: MNIST files not found: ")
+    assert f"No download was tried: cannot write into {cache} (Permission denied). Make " \
+        "that directory writable (chmod u+w)" in errors[0]
+    assert "127.0.0.1" not in errors[0]
+
+
+def test_data_into_an_unwritable_directory_says_so(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   no_mirror: None) -> None:
+    """purenet data --data-dir DIR, DIR not writable: the line names DIR, not the mirrors."""
+    target = tmp_path / "mnist"
+    unwritable_directory(monkeypatch, target)
+    result = CliRunner().invoke(cli.cli, ["data", "--data-dir", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: MNIST cannot be fetched: cannot write into {target} (Permission denied). "
+        f"Make that directory writable (chmod u+w), or name one you can write with --data-dir"]
+
+
+# --- blind spots: the measuring helpers, the progress hook, a stop after a measurement -----
+
+@pytest.fixture
+def synthetic_pure(monkeypatch: pytest.MonkeyPatch, synthetic: None) -> None:
+    """The synthetic images for --impl pure too, as the pure loader's lists."""
+    import purenet_support.mnist
+    import purenet_support.mnist_numpy
+
+    numpy_loader = purenet_support.mnist_numpy.load_mnist
+
+    def load_pure(normalize: bool = True, one_hot_label: bool = False, **kwargs: Any) -> Any:
+        (x, t), (xt, tt) = numpy_loader()
+        return (x.tolist(), t.tolist()), (xt.tolist(), tt.tolist())
+
+    monkeypatch.setattr(purenet_support.mnist, "load_mnist", load_pure)
+
+
+@pytest.mark.parametrize("stop", [False, True])
+def test_the_runs_helpers_are_closed_when_it_ends(monkeypatch: pytest.MonkeyPatch,
+                                                  synthetic_pure: None, stop: bool) -> None:
+    """train --impl pure -j 2: its helper process must end with the run, finished or stopped."""
+    from purenet_cli import jobs
+    from purenet_cli.watch import Watch
+
+    pools: list[jobs.PureJobs] = []
+
+    class Recorded(jobs.PureJobs):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            pools.append(self)
+
+    monkeypatch.setattr(jobs, "PureJobs", Recorded)
+    if stop:  # a Ctrl-C after iteration 1
+        after = Watch.after_iteration
+
+        def stopping(self: Watch, i: int, history: Any) -> None:
+            after(self, i, history)
+            if i == 1:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Watch, "after_iteration", stopping)
+    try:
+        result = train("--impl", "pure", "--jobs", "2", "--hidden", "5", "--train-size", "60",
+                       "--test-size", "20")
+        assert len(pools) == 1 and len(pools[0].helpers) == 1, result.output
+        helper = pools[0].helpers[0]
+        left_running = helper.poll() is None
+    finally:
+        for pool in pools:
+            for process in pool.helpers:
+                process.kill()
+                process.wait(timeout=10)
+    assert result.exit_code == (130 if stop else 0), result.output
+    assert not left_running  # closed by the run, not by the end of this process
+    assert helper.returncode == 0  # it left when its pipe closed: not killed
+
+
+def test_the_progress_bar_is_handed_each_iterations_own_loss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic: None) -> None:
+    """The bar's "loss" once showed the first iteration's loss at every iteration."""
+    from purenet_cli.progress import Progress
+
+    seen: list[tuple[int, float]] = []
+    monkeypatch.setattr(Progress, "update", lambda self, i, loss: seen.append((i, loss)))
+    result = train("--iters", "12", "--lr", "0.5", "--history", str(tmp_path / "h.json"))
+    assert result.exit_code == 0, result.output
+    losses = json.loads((tmp_path / "h.json").read_text())["train_loss"]
+    assert len(set(losses)) == 12  # each batch its own loss, so a mix-up shows
+    assert seen == list(enumerate(losses))
+
+
+@pytest.mark.parametrize("where", ["after the measurement", "in the next step"])
+def test_a_stop_keeps_the_measurements_that_finished(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     synthetic: None, where: str) -> None:
+    """A Ctrl-C just after iteration 12 was measured: those accuracies are the final weights'."""
+    from purenet_cli.watch import Watch
+
+    if where == "after the measurement":  # in the hook that follows iteration 12
+        after = Watch.after_iteration
+
+        def stopping(self: Watch, i: int, history: Any) -> None:
+            after(self, i, history)
+            if i == 12:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Watch, "after_iteration", stopping)
+    else:  # in iteration 13's gradient: the weights are still those measured after 12
+        import reference.two_layer_net
+
+        real = reference.two_layer_net.TwoLayerNet.loss_and_gradient
+        calls = []
+
+        def gradient(self: Any, x: Any, t: Any) -> Any:
+            calls.append(1)
+            if len(calls) == 14:
+                raise KeyboardInterrupt
+            return real(self, x, t)
+
+        monkeypatch.setattr(reference.two_layer_net.TwoLayerNet, "loss_and_gradient", gradient)
+    history_file = tmp_path / "h.json"
+    # 60 images in batches of 10: an epoch is 6 iterations, measured at 0, 6, 12, 18
+    result = train("--iters", "20", "--history", str(history_file))
+    assert result.exit_code == 130, result.output
+    history = json.loads(history_file.read_text())
+    assert [e["iteration"] for e in history["epochs"]] == [0, 6, 12]
+    assert len(history["train_loss"]) == 13
+    last = history["epochs"][-1]
+    assert history["final"] == {"iteration": 12, "train_acc": last["train_acc"],
+                                "test_acc": last["test_acc"]}
+    assert (f"final weights (after 13 iterations): train acc {last['train_acc']:.4f}, "
+            f"test acc {last['test_acc']:.4f}") in result.output
+
+
+class FixedScores:
+    """A stand-in network whose predict gives each image the probabilities set for it."""
+
+    def __init__(self, y: list[list[float]]) -> None:
+        self.y = np.array(y)
+
+    def predict(self, x: Any) -> Any:
+        return self.y[np.asarray(x)[:, 0].astype(int)]  # pixel 0 says which image it is
+
+
+def test_misclassified_titles_give_the_guess_probability_and_the_whole_error_rate() -> None:
+    """misclassified.png: p of the guess (not of the label); errors over all test images."""
+    from purenet_cli import figures as F
+
+    # five images, labels 0..4; images 1, 3 and 4 are guessed wrong
+    y = [[0.7, 0.2, 0.1, 0.0, 0.0],   # label 0, guess 0: right
+         [0.6, 0.3, 0.1, 0.0, 0.0],   # label 1, guess 0 (p 0.6; the label's p is 0.3)
+         [0.0, 0.1, 0.9, 0.0, 0.0],   # label 2, guess 2: right
+         [0.0, 0.0, 0.8, 0.15, 0.05],  # label 3, guess 2 (p 0.8)
+         [0.0, 0.55, 0.0, 0.0, 0.45]]  # label 4, guess 1 (p 0.55)
+    x = np.zeros((5, 784))
+    x[:, 0] = range(5)
+    t = np.arange(5)
+    data = F.misclassified_data(FixedScores(y), x, t, count=2)  # two shown of three wrong
+    assert data["index"].tolist() == [1, 3]
+    assert data["guess"].tolist() == [0, 2] and data["label"].tolist() == [1, 3]
+    assert data["p_guess"].tolist() == [0.6, 0.8]
+    assert data["error_rate"] == 3 / 5  # over all five images, not over the two shown
+    fig = F.draw_misclassified(data)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["1 → 0 (0.60)", "3 → 2 (0.80)"]
+    assert "60.0% of the test set" in fig._suptitle.get_text()

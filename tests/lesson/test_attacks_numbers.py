@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 import purenet.functions as pf
+import purenet.gradient as pf_gradient
 import reference.functions as rf
+import reference.gradient as rf_gradient
 from purenet.gradient import gradient_descent as pure_descent
 from purenet.train import Hyperparameters, train
 from purenet.two_layer_net import TwoLayerNet as PureNet
@@ -189,3 +191,38 @@ def test_check_x_checks_a_batch_before_trusting_it(rows, error) -> None:
     for x in (rows, LazyRows(rows)):
         with pytest.raises(error, match=r"^x "):
             net.predict(x)
+
+
+def forgot_the_return(x):
+    x[0] * x[0] + x[1] * x[1]  # the value is computed, then dropped: f returns None
+
+
+@pytest.mark.parametrize("call", [
+    lambda: pf_gradient.numerical_diff(lambda v: None, 1.0),
+    lambda: rf_gradient.numerical_diff(lambda v: None, 1.0),
+    lambda: pf_gradient.numerical_gradient(forgot_the_return, [1.0, 2.0]),
+    lambda: ref_numerical_gradient(forgot_the_return, np.array([1.0, 2.0])),
+    lambda: pure_descent(forgot_the_return, [1.0, 2.0], 0.1, 3),
+    lambda: ref_descent(forgot_the_return, np.array([1.0, 2.0]), 0.1, 3),
+], ids=["pure diff", "numpy diff", "pure gradient", "numpy gradient", "pure descent",
+        "numpy descent"])
+def test_a_function_returning_none_is_named(call) -> None:
+    """f with no return: "unsupported operand type(s) for -: 'NoneType' and 'NoneType'"."""
+    with pytest.raises(TypeError, match=r"^f must return a number, but \w+\(x\) returned None: "
+                                        r"does it end without a return statement\?$"):
+        call()
+
+
+def test_a_function_returning_an_array_is_named() -> None:
+    """f(x) = x * x (no sum) in reference: "setting an array element with a sequence"."""
+    with pytest.raises(TypeError, match=r"returned ndarray of shape \(2,\): make it one number"):
+        ref_descent(lambda v: v * v, np.array([1.0, 2.0]), 0.1, 3)
+
+
+def test_numpy_numbers_and_zero_d_arrays_are_numbers_for_f() -> None:
+    # f(x0, x1) = x0^2 + x1^2 has gradient (2 x0, 2 x1): (2, 4) at (1, 2), whatever f returns
+    x = np.array([1.0, 2.0])
+    for f in (lambda v: np.sum(v * v), lambda v: np.sum(v * v, keepdims=True).reshape(())):
+        assert ref_numerical_gradient(f, x).tolist() == pytest.approx([2.0, 4.0], rel=1e-6)
+    assert pf_gradient.numerical_gradient(lambda v: np.float64(v[0] * v[0] + v[1] * v[1]),
+                                          [1.0, 2.0]) == pytest.approx([2.0, 4.0], rel=1e-6)

@@ -270,3 +270,120 @@ def test_hidden_units_figure_draws_a_bounded_number_of_tiles(
              "title": fig._suptitle.get_text()}
     assert drawn["images"] == figures.MAX_TILES < 800
     assert drawn["title"].startswith(f"the first {figures.MAX_TILES} of W1's 800 columns")
+
+
+# --- messages that mislead -----------------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["0", "1", "None", "'False'"])
+def test_a_fortran_order_that_is_no_bool_is_a_malformed_header(tmp_path: Path,
+                                                                order: str) -> None:
+    """'fortran_order': 0 used to read as "stored in Fortran order": it is a broken header."""
+    header = f"{{'descr': '<f8', 'fortran_order': {order}, 'shape': (2,), }}"
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    member = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(16)
+    path = tmp_path / "w.npz"
+    path.write_bytes(npz({"b1.npy": member}))
+    for read in READERS:
+        with pytest.raises(ValueError, match=r"'b1' has a malformed \.npy header: "
+                                             rf"'fortran_order' is {order}, where") as info:
+            read(path)
+        assert "stored in Fortran order" not in str(info.value)
+
+
+def test_fifty_thousand_extra_members_give_a_short_line(tmp_path: Path) -> None:
+    """An .npz with 50,000 extra members: the error named every one (488,976 characters)."""
+    path = tmp_path / "w.npz"
+    networks.save(PureNet(3, 4, 2, seed=0), path)
+    extra = npy("<f8", [0.0])
+    with zipfile.ZipFile(path, "a") as zf:
+        for i in range(50_000):
+            zf.writestr(f"x{i}.npy", extra)
+    for cls in (PureNet, RefNet):
+        with pytest.raises(ValueError) as info:
+            networks.load(cls, path)
+        message = str(info.value)
+        assert len(message) < 300 and "\n" not in message, message[:300]
+        assert "unexpected key(s) 'x0', 'x1', 'x10', 'x100', 'x1000', 'x10000', 'x10001', " \
+            "'x10002', 'x10003', 'x10004' and 49,990 more: expected exactly 'W1', 'b1', " \
+            "'W2', 'b2'" in message
+
+
+def refusing_mirrors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """No PURENET_DATA, the cache under tmp_path/cache, every mirror a port nobody answers."""
+    import socket
+
+    monkeypatch.delenv("PURENET_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    info = dataclasses.replace(pure_mnist.DATASETS["mnist"], system_dirs=(), mirrors=(refused,))
+    monkeypatch.setitem(pure_mnist.DATASETS, "mnist", info)
+    return str(tmp_path / "cache" / "purenet" / "mnist")
+
+
+def deny_writes(monkeypatch: pytest.MonkeyPatch, directory: str) -> None:
+    """Make directory unwritable: chmod 555, or for root (who may write anyway) what it does."""
+    import errno
+    import os
+    import tempfile
+
+    os.makedirs(directory)
+    os.chmod(directory, 0o555)
+    if os.geteuid() == 0:
+        real = tempfile.mkstemp
+
+        def mkstemp(*args, dir=None, **kwargs):  # noqa: A002 (tempfile's own name)
+            if dir is not None and os.path.abspath(dir) == os.path.abspath(directory):
+                raise PermissionError(errno.EACCES, "Permission denied", dir)
+            return real(*args, dir=dir, **kwargs)
+
+        monkeypatch.setattr(pure_mnist.tempfile, "mkstemp", mkstemp)
+
+
+def test_an_unwritable_cache_is_named_not_blamed_on_the_mirrors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A cache the user cannot write: each mirror used to "fail" with Permission denied."""
+    cache = refusing_mirrors(monkeypatch, tmp_path)
+    deny_writes(monkeypatch, cache)
+    with pytest.raises(DataError) as info:
+        pure_mnist.load_mnist()
+    message = str(info.value)
+    assert f"No download was tried: cannot write into {cache} (Permission denied). " \
+        "Make that directory writable (chmod u+w), set XDG_CACHE_HOME" in message
+    assert "127.0.0.1" not in message and "Download failed" not in message
+    assert "downloading" not in capsys.readouterr().err  # no mirror was asked
+
+
+def test_a_cache_that_cannot_be_created_is_named(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_CACHE_HOME under a file: the cache cannot be made, and that is what the line says."""
+    refusing_mirrors(monkeypatch, tmp_path)
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    with pytest.raises(DataError, match=r"No download was tried: cannot create "
+                                        rf"{tmp_path / 'file'}/purenet/mnist \(Not a directory\)"):
+        pure_mnist.load_mnist()
+
+
+def test_an_unreadable_purenet_data_is_called_unreadable(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """PURENET_DATA naming a directory that cannot be listed: it said "files not found"."""
+    import os
+
+    refusing_mirrors(monkeypatch, tmp_path)
+    data = tmp_path / "mnist"
+    data.mkdir()
+    data.chmod(0)
+    monkeypatch.setenv("PURENET_DATA", str(data))
+    if os.geteuid() == 0:  # root lists any directory: let it see what chmod 0 does for others
+        real = os.access
+        monkeypatch.setattr(pure_mnist.os, "access",
+                            lambda p, mode: False if str(p) == str(data) else real(p, mode))
+    try:
+        with pytest.raises(DataError, match=rf"^PURENET_DATA names {data}, which is not readable "
+                                            r"\(its permissions do not let you list it\)"):
+            pure_mnist.load_mnist()
+    finally:
+        data.chmod(0o755)
