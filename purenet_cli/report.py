@@ -54,9 +54,11 @@ def epoch_printer(progress: Progress, iter_per_epoch: int, history: History,
         progress.clear()
         i = int(record["iteration"])
         mean = epoch_mean_loss(history.train_loss, history.epochs, len(history.epochs) - 1)
+        accuracies = (f"train acc {record['train_acc']:.4f}  test acc {record['test_acc']:.4f}"
+                      if record["test_acc"] is not None
+                      else "no accuracy: the weights are not finite numbers (the run blew up)")
         click.echo(f"epoch {i // iter_per_epoch:3d}  iter {i:6d}  mean loss {mean:.4f}  "
-                   f"batch loss {record['loss']:.4f}  "
-                   f"train acc {record['train_acc']:.4f}  test acc {record['test_acc']:.4f}")
+                   f"batch loss {record['loss']:.4f}  {accuracies}")
 
     return on_epoch
 

@@ -143,7 +143,7 @@ def run_training(run: Run) -> History:
     try:
         train(network, watch.optimizer(impl.optimizer.SGD(options.lr)), run.data, run.hp, run.rng,
               take=watch.take(impl.take), gradient=watch.gradient(run.gradient),
-              accuracy=watch.accuracy(lambda x, t: jobs.accuracy(network, x, t)),
+              accuracy=watch.accuracy(lambda x, t: measure(jobs, network, x, t)),
               history=history, after_iteration=watch.after_iteration)
     except KeyboardInterrupt as stop:
         watch.interrupted(stop)
@@ -153,6 +153,18 @@ def run_training(run: Run) -> History:
     if history.stopped == "diverged":  # the same message, in the options' words
         history.message = watch.diverged_message(options.lr)
     return history
+
+
+def measure(jobs: Any, network: Any, x: Any, t: Any) -> float | None:
+    """Return the accuracy of network on (x, t), or None when its weights are not finite.
+
+    Weights blown up to inf or NaN have no accuracy: every row's scores are NaN,
+    and the argmax of NaN rows is class 0, so a number here would only be the
+    share of zeros in t.
+    """
+    if not all(map(all_finite, network.params.values())):
+        return None
+    return jobs.accuracy(network, x, t)
 
 
 def start_jobs(impl: Impl, jobs: int) -> Any:

@@ -113,9 +113,14 @@ class Watch:
 
         return Timed()
 
-    def accuracy(self, accuracy: Callable[[Any, Any], float]) -> Callable[[Any, Any], float]:
-        """Return accuracy, timed as evaluation; a stop in it is named for what it measured."""
-        def timed_accuracy(x: Any, t: Any) -> float:
+    def accuracy(self, accuracy: Callable[[Any, Any], float | None],
+                 ) -> Callable[[Any, Any], Any]:
+        """Return accuracy, timed as evaluation; a stop in it is named for what it measured.
+
+        An accuracy of None (weights that are not finite) goes into the History as
+        None, JSON's null: not measured.
+        """
+        def timed_accuracy(x: Any, t: Any) -> float | None:
             done = len(self.history.train_loss)
             where = "final" if self.reported == done - 1 else "evaluation"
             result = self._timed("evaluation", where, accuracy, x, t)

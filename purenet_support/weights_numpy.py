@@ -1,7 +1,7 @@
 """Weights on disk, the NumPy side: the same files as purenet's, read into arrays.
 
 The files, their checks and the atomic write are shared with purenet in
-``purenet.weights_file``; ``save`` and ``load`` here are those, handed two
+``purenet_support.weights_file``; ``save`` and ``load`` here are those, handed two
 functions that work with arrays: ``parse_npy``, which turns a .npy member into
 an array, and ``write_npz``, which writes each array in its own dtype (float32
 stays float32).
@@ -10,7 +10,6 @@ stays float32).
 from __future__ import annotations
 
 import io
-import math
 from typing import IO, Any
 
 import numpy as np
@@ -51,37 +50,12 @@ def _little(a: np.ndarray) -> np.ndarray:
     return a.astype(a.dtype.newbyteorder("<"), copy=False)
 
 
-# np.lib.format reads the .npy format that purenet writes by hand; allow_pickle=False
-# refuses object arrays, which would run code on load. The zip around the .npy
-# members is walked by purenet.weights_file.read_npz, shared by both packages.
 def parse_npy(data: bytes, key: str) -> np.ndarray:
-    """Return the array in the .npy bytes data of member key; ValueError if purenet would refuse it.
+    """Return the array in the .npy bytes data of member key, as read_npz hands them over.
 
-    The header is read here, not by np.load: np.load would return a member
-    that is not .npy as raw bytes, and would quietly accept Fortran order,
-    which purenet's reader does not.
+    purenet_support.weights_file.read_npz, shared by both packages, has checked
+    the member's header already (C order, '<f8' or '<f4', as many bytes as its
+    shape needs) and refused anything else, so this only turns the bytes into an
+    array. allow_pickle=False refuses object arrays, which would run code on load.
     """
-    if data[:6] != b"\x93NUMPY":
-        raise ValueError(f"{key!r} is not a .npy array (bad magic)")
-    if len(data) < 12:  # magic, version and header length come first
-        raise ValueError(f"{key!r} is a truncated .npy array")
-    buffer = io.BytesIO(data)
-    version = np.lib.format.read_magic(buffer)
-    if version[0] not in (1, 2, 3):
-        raise ValueError(f"{key!r} has unknown .npy version {version[0]}")
-    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                   else np.lib.format.read_array_header_2_0)
-    try:
-        dims, fortran_order, dtype = read_header(buffer)
-    except Exception:  # NumPy lets SyntaxError, tokenize.TokenError and others out
-        raise ValueError(f"{key!r} has a malformed .npy header") from None
-    if dtype.str not in ("<f8", "<f4"):
-        raise ValueError(f"{key!r} holds {dtype.str!r} numbers, expected float ('<f8' or '<f4')")
-    if fortran_order:
-        raise ValueError(f"{key!r} is stored in Fortran order, expected C order")
-    body, needed = len(data) - buffer.tell(), math.prod(dims) * dtype.itemsize
-    if body != needed:
-        raise ValueError(f"{key!r} has {body} data bytes, shape {dims} needs {needed}")
-    buffer.seek(0)
-    array = np.lib.format.read_array(buffer, allow_pickle=False)
-    return array
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)

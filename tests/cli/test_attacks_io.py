@@ -277,7 +277,7 @@ needs_mnist = pytest.mark.skipif(
 def test_a_blown_up_run_saves_no_weights_and_gives_them_no_accuracy(tmp_path: Path,
                                                                    impl: str) -> None:
     """--lr 1e308 --weight-init-std 1000: inf weights were saved (evaluate then refused them),
-    and an accuracy measured on them was printed as the final weights'."""
+    and accuracies measured on them were printed and kept in --history."""
     weights, history = tmp_path / "w.npz", tmp_path / "h.json"
     result = CliRunner().invoke(cli.cli, [
         "train", "--no-check", "--impl", impl, "--train-size", "500", "--test-size", "200",
@@ -286,10 +286,16 @@ def test_a_blown_up_run_saves_no_weights_and_gives_them_no_accuracy(tmp_path: Pa
     assert result.exit_code == 1, result.output
     assert f"Error: --save {weights} not written: params['W1'] holds -inf: weights that are " \
         "not finite numbers are not saved" in result.stderr
-    assert not weights.exists() and json.loads(history.read_text())["stopped"] == "diverged"
+    record = json.loads(history.read_text())
+    assert not weights.exists() and record["stopped"] == "diverged"
     assert result.stdout.splitlines()[-1] == (
         "final weights (after 1 iteration): not finite numbers (the run blew up), so they "
         "have no accuracy and cannot be saved")
+    # epoch 0 was measured after its update, on the inf weights: no number there either
+    epoch_line = next(line for line in result.stdout.splitlines() if line.startswith("epoch"))
+    assert epoch_line.endswith("no accuracy: the weights are not finite numbers (the run blew up)")
+    assert [(e["train_acc"], e["test_acc"]) for e in record["epochs"]] == [(None, None)]
+    assert (record["final"]["train_acc"], record["final"]["test_acc"]) == (None, None)
 
 
 # --- 7. python -m purenet runs the installed program ------------------------------------------
