@@ -29,6 +29,11 @@ def all_finite(v: Any) -> bool:
     return all(map(math.isfinite, chain.from_iterable(rows)))
 
 
+def finite_weights(network: Any) -> bool:
+    """Return whether every parameter of network holds finite numbers only (no inf, no NaN)."""
+    return all(map(all_finite, network.params.values()))
+
+
 def shape_of(v: Any) -> tuple[int, ...]:
     """Return the shape of an array or of nested lists: (rows, cols) or (n,)."""
     if hasattr(v, "shape"):

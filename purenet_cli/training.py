@@ -21,7 +21,7 @@ import click
 
 from purenet.train import History, Hyperparameters, accuracy_in_chunks, train
 from purenet_cli import report
-from purenet_cli.arrays import all_finite, flat
+from purenet_cli.arrays import finite_weights, flat
 from purenet_cli.data import load_data
 from purenet_cli.errors import quiet_overflow_warnings
 from purenet_cli.explain import Explainer
@@ -162,7 +162,7 @@ def measure(jobs: Any, network: Any, x: Any, t: Any) -> float | None:
     and the argmax of NaN rows is class 0, so a number here would only be the
     share of zeros in t.
     """
-    if not all(map(all_finite, network.params.values())):
+    if not finite_weights(network):
         return None
     return jobs.accuracy(network, x, t)
 
@@ -218,6 +218,6 @@ def finish_run(run: Run, history: History, started: float) -> bool:
          "one_hot_label": options.one_hot_label}, history, run.timings, started)
     written, failed = write_outputs(run.network, run.impl.weights, record, options.save_path,
                                     options.history_path, options.plot_path, options.force)
-    finite = all(map(all_finite, run.network.params.values()))
-    report.summary(history, run.timings, loop_seconds, started, written, finite)
+    report.summary(history, run.timings, loop_seconds, started, written,
+                   finite_weights(run.network))
     return failed

@@ -595,26 +595,8 @@ def unwritable_directory(monkeypatch: pytest.MonkeyPatch, directory: Path) -> No
         monkeypatch.setattr(purenet_support.mnist.tempfile, "mkstemp", mkstemp)
 
 
-@pytest.fixture
-def no_mirror(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No PURENET_DATA, the cache under tmp_path/cache, each mirror a port nobody answers."""
-    import dataclasses
-    import socket
-
-    import purenet_support.mnist
-
-    monkeypatch.delenv("PURENET_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    for name, info in list(purenet_support.mnist.DATASETS.items()):
-        monkeypatch.setitem(purenet_support.mnist.DATASETS, name,
-                            dataclasses.replace(info, system_dirs=(), mirrors=(refused,)))
-
-
 def test_train_with_an_unwritable_cache_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                no_mirror: None) -> None:
+                                                offline: Path) -> None:
     """No MNIST and a cache the user cannot write: it read as every mirror's Permission denied."""
     cache = tmp_path / "cache" / "purenet" / "mnist"
     unwritable_directory(monkeypatch, cache)
@@ -629,7 +611,7 @@ def test_train_with_an_unwritable_cache_says_so(tmp_path: Path, monkeypatch: pyt
 
 def test_data_into_an_unwritable_directory_says_so(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch,
-                                                   no_mirror: None) -> None:
+                                                   offline: Path) -> None:
     """purenet data --data-dir DIR, DIR not writable: the line names DIR, not the mirrors."""
     target = tmp_path / "mnist"
     unwritable_directory(monkeypatch, target)

@@ -13,7 +13,6 @@ import hashlib
 import http.server
 import os
 import shutil
-import socket
 import struct
 import threading
 from collections.abc import Iterator
@@ -30,16 +29,8 @@ HAS_MNIST = bool(SHARED) and all(
     os.path.isfile(os.path.join(SHARED or "", name + ".gz")) for name in pure.FILES.values())
 
 
-@pytest.fixture(autouse=True)
-def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No PURENET_DATA, a cache under tmp_path, and every mirror refusing."""
-    monkeypatch.delenv("PURENET_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    for name, info in list(pure.DATASETS.items()):
-        monkeypatch.setitem(pure.DATASETS, name, dataclasses.replace(info, mirrors=(refused,)))
+# No PURENET_DATA, a cache under tmp_path, every mirror refusing (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("offline")
 
 
 def data(*args: str) -> tuple[int, str, str]:

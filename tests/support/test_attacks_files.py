@@ -308,20 +308,6 @@ def test_fifty_thousand_extra_members_give_a_short_line(tmp_path: Path) -> None:
             "'W2', 'b2'" in message
 
 
-def refusing_mirrors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """No PURENET_DATA, the cache under tmp_path/cache, every mirror a port nobody answers."""
-    import socket
-
-    monkeypatch.delenv("PURENET_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    info = dataclasses.replace(pure_mnist.DATASETS["mnist"], system_dirs=(), mirrors=(refused,))
-    monkeypatch.setitem(pure_mnist.DATASETS, "mnist", info)
-    return str(tmp_path / "cache" / "purenet" / "mnist")
-
-
 def deny_writes(monkeypatch: pytest.MonkeyPatch, directory: str) -> None:
     """Make directory unwritable: chmod 555, or for root (who may write anyway) what it does."""
     import errno
@@ -342,10 +328,10 @@ def deny_writes(monkeypatch: pytest.MonkeyPatch, directory: str) -> None:
 
 
 def test_an_unwritable_cache_is_named_not_blamed_on_the_mirrors(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        offline: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A cache the user cannot write: each mirror used to "fail" with Permission denied."""
-    cache = refusing_mirrors(monkeypatch, tmp_path)
+    cache = str(offline)
     deny_writes(monkeypatch, cache)
     with pytest.raises(DataError) as info:
         pure_mnist.load_mnist()
@@ -356,10 +342,9 @@ def test_an_unwritable_cache_is_named_not_blamed_on_the_mirrors(
     assert "downloading" not in capsys.readouterr().err  # no mirror was asked
 
 
-def test_a_cache_that_cannot_be_created_is_named(tmp_path: Path,
+def test_a_cache_that_cannot_be_created_is_named(tmp_path: Path, offline: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """XDG_CACHE_HOME under a file: the cache cannot be made, and that is what the line says."""
-    refusing_mirrors(monkeypatch, tmp_path)
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     with pytest.raises(DataError, match=r"No download was tried: cannot create "
@@ -367,12 +352,11 @@ def test_a_cache_that_cannot_be_created_is_named(tmp_path: Path,
         pure_mnist.load_mnist()
 
 
-def test_an_unreadable_purenet_data_is_called_unreadable(tmp_path: Path,
+def test_an_unreadable_purenet_data_is_called_unreadable(tmp_path: Path, offline: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """PURENET_DATA naming a directory that cannot be listed: it said "files not found"."""
     import os
 
-    refusing_mirrors(monkeypatch, tmp_path)
     data = tmp_path / "mnist"
     data.mkdir()
     data.chmod(0)
